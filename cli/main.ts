@@ -1,0 +1,403 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  DECK_FIELDS, INPUT_ERROR_CODES, describeProblem,
+  type Carrier, type DeckImportReport, type ErrorBody, type MethodName, type Problem, type Result,
+} from '../core/api/index.ts';
+import { dirname, join } from 'node:path';
+import { defaultDbPath, resolveDbPath } from '../core/db/default-path.ts';
+import { createEngine, type Engine } from '../core/engine.ts';
+import { streamLogger } from '../core/util/logger.ts';
+import { table } from './format.ts';
+
+/** Exit codes are a contract: scripts of month-end runs test them. */
+export const EXIT = { ok: 0, usage: 1, invalidInput: 2, failure: 3, cancelled: 130 } as const;
+
+class UsageError extends Error {}
+
+const HELP = `trunkline — wholesale voice rate decks, rating and settlement
+
+Usage: trunkline [--db FILE] [--json] COMMAND ...
+
+  carriers add NAME [--roles vendor,customer] [--currency USD] [--timezone UTC]
+                    [--notice-increase 7] [--notice-new 7] [--notice-decrease 0] [--notice-closed 7]
+                    [--rounding per-call|per-increment|per-line] [--decimals 6]
+                    [--rounding-mode half-up|half-even|up|down] [--tech-prefixes P1,P2]
+  carriers list
+  carriers show NAME
+  carriers set NAME --FIELD VALUE ...   (the fields of 'carriers add', and --name NEW to rename)
+
+  decks inspect FILE [--sheet NAME] [--header-row N] [--carrier NAME --side buy|sell]
+  decks import FILE --carrier NAME --side buy|sell [--mode full|partial] [--received DATE]
+                    [--effective DATE] [--sheet NAME] [--map COLUMN=FIELD ...] [--dry-run]
+                    [--header-row N] [--first-row N] [--last-row N] [--date-order DMY|MDY]
+                    [--default-increment A/B] [--no-template]
+  decks list [--carrier NAME] [--side buy|sell]
+
+  rates lookup --carrier NAME --side buy|sell --number DIGITS [--at INSTANT]
+  rates export --carrier NAME --side buy|sell [--at INSTANT] --out FILE.csv|FILE.xlsx
+
+  demo                 create (or open) a demo workspace from the bundled fixtures
+
+Options:
+  --db FILE            the workspace database (default: TRUNKLINE_DB, else the user-data folder)
+  --json               print one JSON document on stdout
+  --verbose            log progress and details on stderr
+  -h, --help           this help;  --version  the version
+
+Mapping fields for --map: ${DECK_FIELDS.join(', ')}.
+Exit codes: 0 success, 1 usage error, 2 invalid input (nothing written), 3 other failure, 130 cancelled.`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const CARRIER_OPTIONS: Options = {
+  roles: { type: 'string' },
+  currency: { type: 'string' },
+  timezone: { type: 'string' },
+  'notice-increase': { type: 'string' },
+  'notice-new': { type: 'string' },
+  'notice-decrease': { type: 'string' },
+  'notice-closed': { type: 'string' },
+  rounding: { type: 'string' },
+  decimals: { type: 'string' },
+  'rounding-mode': { type: 'string' },
+  'tech-prefixes': { type: 'string' },
+};
+
+function parse(argv: string[], options: Options, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(parsed.positionals.length > positionals ? `unexpected argument "${parsed.positionals[positionals]}"` : 'missing argument');
+  }
+  return parsed as { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+}
+
+function str(values: Record<string, unknown>, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function need(values: Record<string, unknown>, name: string): string {
+  const v = str(values, name);
+  if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function int(values: Record<string, unknown>, name: string): number | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, not "${v}"`);
+  return Number(v);
+}
+
+function roles(text: string | undefined): Carrier['roles'] | undefined {
+  if (text === undefined) return undefined;
+  const set = new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+  if (set.has('both') || (set.has('vendor') && set.has('customer'))) return 'both';
+  if (set.size === 1 && (set.has('vendor') || set.has('customer'))) return [...set][0] as 'vendor' | 'customer';
+  throw new UsageError(`--roles must be vendor, customer or vendor,customer, not "${text}"`);
+}
+
+function carrierSettings(values: Record<string, unknown>) {
+  const notice = {
+    increaseDays: int(values, 'notice-increase'), newDays: int(values, 'notice-new'),
+    decreaseDays: int(values, 'notice-decrease'), closedDays: int(values, 'notice-closed'),
+  };
+  const rounding = { level: str(values, 'rounding'), decimals: int(values, 'decimals'), mode: str(values, 'rounding-mode') };
+  const prune = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const tech = str(values, 'tech-prefixes');
+  return prune({
+    roles: roles(str(values, 'roles')),
+    currency: str(values, 'currency'),
+    timezone: str(values, 'timezone'),
+    notice: Object.values(notice).some((v) => v !== undefined) ? prune(notice) : undefined,
+    rounding: Object.values(rounding).some((v) => v !== undefined) ? prune(rounding) : undefined,
+    techPrefixes: tech === undefined ? undefined : tech.split(',').map((s) => s.trim()).filter(Boolean),
+  });
+}
+
+function mapArgs(list: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (list as string[] | undefined) ?? []) {
+    const eq = item.lastIndexOf('=');
+    if (eq <= 0) throw new UsageError(`--map takes COLUMN=FIELD, not "${item}"`);
+    const field = item.slice(eq + 1).trim();
+    if (!(DECK_FIELDS as readonly string[]).includes(field)) throw new UsageError(`--map: "${field}" is not a field (fields: ${DECK_FIELDS.join(', ')})`);
+    out[item.slice(0, eq).trim()] = field;
+  }
+  return out;
+}
+
+function showCarrier(c: Carrier): string {
+  return [
+    `name:             ${c.name}`,
+    `roles:            ${c.roles}`,
+    `currency:         ${c.currency}`,
+    `timezone:         ${c.timezone}`,
+    `notice (days):    increase ${c.notice.increaseDays}, new ${c.notice.newDays}, decrease ${c.notice.decreaseDays}, closed ${c.notice.closedDays}`,
+    `rounding:         ${c.rounding.level}, ${c.rounding.decimals} decimals, ${c.rounding.mode}`,
+    `tech prefixes:    ${c.techPrefixes.join(', ') || '(none)'}`,
+    `settings version: ${c.settingsVersion} (updated ${c.updatedAt})`,
+  ].join('\n') + '\n';
+}
+
+function showImport(r: DeckImportReport): string {
+  const c = r.counts;
+  const lines = [
+    `${r.dryRun ? 'Dry run (nothing written): ' : `Import #${r.importId}: `}${r.file} → ${r.carrier} ${r.side} deck (${r.mode})`,
+    `  ${r.rowsRead} rows, ${r.prefixes} prefixes, ${r.currency}; received ${r.receivedAt}${r.effectiveAt ? `, effective ${r.effectiveAt}` : ''}${r.closuresAt && r.mode === 'full' ? `, omitted codes closed at ${r.closuresAt}` : ''}`,
+    `  new ${c.new}, increase ${c.increase}, decrease ${c.decrease}, unchanged ${c.unchanged}, closed ${c.closed}, blocked ${c.blocked}${r.revised ? `, revised ${r.revised}` : ''}`,
+  ];
+  if (r.noticeViolationCount > 0) {
+    lines.push(`  ${r.noticeViolationCount} notice violation${r.noticeViolationCount === 1 ? '' : 's'}:`);
+    lines.push(indent(table(['prefix', 'destination', 'change', 'effective', 'notice until', 'row'],
+      r.noticeViolations.slice(0, 25).map((v) => [v.prefix, v.destination, v.changeClass, v.effectiveFrom, v.noticeUntil, v.row ?? '']))));
+    if (r.noticeViolationCount > 25) lines.push(`    … and ${r.noticeViolationCount - 25} more (--json lists up to 1000)`);
+  }
+  if (r.disagreementCount > 0) {
+    lines.push(`  ${r.disagreementCount} prefix${r.disagreementCount === 1 ? '' : 'es'} where the deck's own change column disagrees:`);
+    lines.push(indent(table(['prefix', 'row', 'deck says', 'computed'], r.disagreements.slice(0, 25).map((d) => [d.prefix, d.row, d.deckSays, d.computed]))));
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+function indent(s: string): string {
+  return s.split('\n').map((l) => `    ${l}`).join('\n');
+}
+
+function showError(e: ErrorBody): string {
+  const lines = [`trunkline: ${e.message} [${e.code}]`];
+  const problems = (e.details?.problems as Problem[] | undefined) ?? [];
+  if (problems.length > 1) {
+    for (const p of problems.slice(0, 50)) lines.push(`  ${describeProblem(p)}`);
+    const total = (e.details?.problemCount as number | undefined) ?? problems.length;
+    if (total > 50) lines.push(`  … and ${total - 50} more (--json lists up to 500)`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let json = false;
+  let dbFlag: string | undefined;
+  let verbose = false;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--verbose') verbose = true;
+    else if (a === '--db') {
+      dbFlag = argv[++i];
+      if (!dbFlag) {
+        io.err('trunkline: --db needs a file\n');
+        return EXIT.usage;
+      }
+    } else if (a.startsWith('--db=')) dbFlag = a.slice(5);
+    else rest.push(a);
+  }
+  if (rest.length === 0 || rest[0] === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    io.out(HELP + '\n');
+    return rest.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  if (rest[0] === '--version') {
+    io.out(version() + '\n');
+    return EXIT.ok;
+  }
+
+  let engine: Engine | undefined;
+  let cancel: (() => void) | undefined;
+  const onSigint = () => cancel?.();
+  try {
+    const [group, verb, ...tail] = rest;
+    const command = verb && !verb.startsWith('-') ? `${group} ${verb}` : group!;
+    const args = command.includes(' ') ? tail : rest.slice(1);
+    const call = buildCall(command, args);
+    // The demo lives in its own file, clearly apart from real work, unless a database is named.
+    const dbPath = call.demo && !dbFlag && !io.env.TRUNKLINE_DB ? join(dirname(defaultDbPath(io.env)), 'demo.db') : resolveDbPath(dbFlag, io.env);
+    engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn') });
+    if (call.demo) {
+      const { seedDemo } = await import('./demo.ts');
+      return await seedDemo(engine, io.out, json);
+    }
+    const jobId = call.long ? `cli-${process.pid}` : undefined;
+    if (jobId) {
+      const e = engine;
+      cancel = () => void e.dispatch('jobs.cancel', { jobId });
+      process.once('SIGINT', onSigint);
+      if (io.isTTY && !json) {
+        engine.on((ev) => {
+          if (ev.type === 'job.progress' && ev.jobId === jobId) io.err(`\r${ev.phase} ${ev.done}${ev.total ? `/${ev.total}` : ''}      `);
+        });
+      }
+    }
+    const result = (await engine.dispatch(call.method, jobId ? { ...call.args, jobId } : call.args)) as Result<unknown>;
+    if (jobId && io.isTTY && !json) io.err('\r\x1b[K');
+    if (!result.ok) {
+      if (json) io.out(JSON.stringify({ error: result.error }, null, 2) + '\n');
+      else io.err(showError(result.error));
+      if (result.error.code === 'JOB_CANCELLED') return EXIT.cancelled;
+      return INPUT_ERROR_CODES.has(result.error.code) ? EXIT.invalidInput : EXIT.failure;
+    }
+    io.out(json ? JSON.stringify(result.data, null, 2) + '\n' : call.show(result.data as never));
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`trunkline: ${e.message}\nRun 'trunkline --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    const body = (e as { toBody?: () => ErrorBody }).toBody?.();
+    if (body) {
+      if (json) io.out(JSON.stringify({ error: body }, null, 2) + '\n');
+      else io.err(showError(body));
+      return INPUT_ERROR_CODES.has(body.code) ? EXIT.invalidInput : EXIT.failure;
+    }
+    io.err(`trunkline: ${(e as Error).message}\n`);
+    return EXIT.failure;
+  } finally {
+    process.off('SIGINT', onSigint);
+    engine?.close();
+  }
+}
+
+interface Call {
+  method: MethodName;
+  args: Record<string, unknown>;
+  show: (data: never) => string;
+  long?: boolean;
+  demo?: boolean;
+}
+
+function buildCall(command: string, argv: string[]): Call {
+  switch (command) {
+    case 'carriers add': {
+      const { values, positionals } = parse(argv, CARRIER_OPTIONS, 1);
+      return { method: 'carriers.create', args: { name: positionals[0], settings: carrierSettings(values) }, show: (c: Carrier) => `Added carrier\n${showCarrier(c)}` };
+    }
+    case 'carriers list': {
+      parse(argv, {}, 0);
+      return {
+        method: 'carriers.list', args: {},
+        show: (list: Carrier[]) => (list.length === 0 ? 'No carriers yet: add one with `trunkline carriers add NAME`.\n'
+          : table(['name', 'roles', 'currency', 'timezone', 'notice i/n/d/c', 'rounding'],
+            list.map((c) => [c.name, c.roles, c.currency, c.timezone, `${c.notice.increaseDays}/${c.notice.newDays}/${c.notice.decreaseDays}/${c.notice.closedDays}`, `${c.rounding.level} ${c.rounding.decimals} ${c.rounding.mode}`])) + '\n'),
+      };
+    }
+    case 'carriers show': {
+      const { positionals } = parse(argv, {}, 1);
+      return { method: 'carriers.get', args: { name: positionals[0] }, show: showCarrier };
+    }
+    case 'carriers set': {
+      const { values, positionals } = parse(argv, { ...CARRIER_OPTIONS, name: { type: 'string' }, note: { type: 'string' } }, 1);
+      const settings = carrierSettings(values);
+      if (Object.keys(settings).length === 0 && !str(values, 'name')) throw new UsageError('carriers set: name at least one --FIELD VALUE to change');
+      return {
+        method: 'carriers.update',
+        args: { name: positionals[0], settings, ...(str(values, 'name') ? { rename: str(values, 'name') } : {}), ...(str(values, 'note') ? { note: str(values, 'note') } : {}) },
+        show: (c: Carrier) => `Updated carrier (settings version ${c.settingsVersion}; earlier results keep the version they used)\n${showCarrier(c)}`,
+      };
+    }
+    case 'decks inspect': {
+      const { values, positionals } = parse(argv, { sheet: { type: 'string' }, 'header-row': { type: 'string' }, carrier: { type: 'string' }, side: { type: 'string' } }, 1);
+      return {
+        method: 'decks.inspect',
+        args: { file: positionals[0], sheet: str(values, 'sheet'), headerRow: int(values, 'header-row'), carrier: str(values, 'carrier'), side: str(values, 'side') },
+        show: (r: import('../core/api/index.ts').DeckInspectReport) => [
+          `${r.file}: ${r.format}${r.encoding ? `, ${r.encoding}` : ''}${r.delimiter ? `, delimiter "${r.delimiter === '\t' ? '\\t' : r.delimiter}"` : ''}`,
+          `sheets: ${r.sheets.map((s) => `${s.name} (${s.rows} rows${s.hasHeader ? '' : ', no table'})`).join(', ')}`,
+          `sheet "${r.sheet}": header row ${r.headerRow ?? 'not found'}, data rows ${r.firstRow ?? '?'}–${r.lastRow ?? '?'}`,
+          `notes block: effective ${r.notes.effective ?? '—'}, currency ${r.notes.currency ?? '—'}, zone ${r.notes.zone ?? '—'}`,
+          'columns:',
+          indent(table(['column', 'header', 'field'], r.mapping.map((m) => [m.column, m.header, m.field ?? '(not used)']))),
+          'first rows:',
+          ...r.head.slice(0, 12).map((h) => `  ${String(h.row).padStart(5)}  ${h.cells.join(' | ')}`),
+          'last rows:',
+          ...r.tail.map((h) => `  ${String(h.row).padStart(5)}  ${h.cells.join(' | ')}`),
+        ].join('\n') + '\n',
+      };
+    }
+    case 'decks import': {
+      const { values, positionals } = parse(argv, {
+        carrier: { type: 'string' }, side: { type: 'string' }, mode: { type: 'string' }, received: { type: 'string' },
+        effective: { type: 'string' }, sheet: { type: 'string' }, map: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' },
+        'header-row': { type: 'string' }, 'first-row': { type: 'string' }, 'last-row': { type: 'string' }, 'date-order': { type: 'string' },
+        'default-increment': { type: 'string' }, 'no-template': { type: 'boolean' },
+      }, 1);
+      const dateOrder = str(values, 'date-order')?.toUpperCase();
+      return {
+        method: 'decks.import',
+        long: true,
+        args: {
+          file: positionals[0], carrier: need(values, 'carrier'), side: need(values, 'side'), mode: str(values, 'mode') ?? 'full',
+          received: str(values, 'received'), effective: str(values, 'effective'), sheet: str(values, 'sheet'), map: mapArgs(values.map),
+          dryRun: values['dry-run'] === true, headerRow: int(values, 'header-row'), firstRow: int(values, 'first-row'),
+          lastRow: int(values, 'last-row'), dateOrder, defaultIncrement: str(values, 'default-increment'),
+          saveTemplate: values['no-template'] !== true,
+        },
+        show: showImport,
+      };
+    }
+    case 'decks list': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, side: { type: 'string' } }, 0);
+      return {
+        method: 'decks.list', args: { carrier: str(values, 'carrier'), side: str(values, 'side') },
+        show: (list: import('../core/api/index.ts').DeckImportRecord[]) => (list.length === 0 ? 'No deck imports yet.\n'
+          : table(['id', 'carrier', 'side', 'mode', 'file', 'rows', 'new', 'inc', 'dec', 'same', 'closed', 'blocked', 'notice!', 'effective', 'imported', 'by'],
+            list.map((d) => [d.id, d.carrier, d.side, d.mode, d.fileName, d.rowsRead, d.counts.new, d.counts.increase, d.counts.decrease, d.counts.unchanged,
+              d.counts.closed, d.counts.blocked, d.noticeViolations, d.effectiveAt ?? '', d.importedAt, d.importedBy])) + '\n'),
+      };
+    }
+    case 'rates lookup': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, side: { type: 'string' }, number: { type: 'string' }, at: { type: 'string' } }, 0);
+      return {
+        method: 'rates.lookup',
+        args: { carrier: need(values, 'carrier'), side: need(values, 'side'), number: need(values, 'number'), at: str(values, 'at') },
+        show: (r: import('../core/api/index.ts').RateLookup) => [
+          `${r.number} → ${r.normalised} matches ${r.prefix} ${r.destination}`,
+          `  rate ${r.rate} ${r.currency}/min, ${r.firstIncrement}/${r.nextIncrement}${r.minDuration ? `, minimum ${r.minDuration}s` : ''}${r.grace ? `, grace ${r.grace}s` : ''}${r.connectionFee !== '0.0000' ? `, connection fee ${r.connectionFee}` : ''}`,
+          `  in force from ${r.effectiveFrom}${r.effectiveTo ? ` until ${r.effectiveTo}` : ''} (rate #${r.rateId}, import #${r.importId})`,
+        ].join('\n') + '\n',
+      };
+    }
+    case 'rates export': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, side: { type: 'string' }, at: { type: 'string' }, out: { type: 'string' } }, 0);
+      return {
+        method: 'rates.export', long: true,
+        args: { carrier: need(values, 'carrier'), side: need(values, 'side'), at: str(values, 'at'), out: need(values, 'out') },
+        show: (r: import('../core/api/index.ts').RatesExportReport) => `Wrote ${r.rows} rates in force at ${r.at} to ${r.file}\n`,
+      };
+    }
+    case 'demo':
+      parse(argv, {}, 0);
+      return { method: 'carriers.list', args: {}, show: () => '', demo: true };
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

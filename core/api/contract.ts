@@ -1,0 +1,286 @@
+import { z } from 'zod';
+import { DECK_FIELDS } from './deck-fields.ts';
+
+/** The one contract between the engine and its hosts. Validated once, at dispatch. */
+
+const isZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+export const CarrierName = z.string().trim().min(1, 'name is empty').max(120);
+export const Roles = z.enum(['vendor', 'customer', 'both']);
+export const Currency = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .refine((s) => CURRENCIES.has(s), { message: 'not an ISO 4217 currency code' });
+export const TimeZone = z.string().trim().refine(isZone, { message: 'not an IANA time zone' });
+const NoticeDays = z.number().int().min(0).max(365);
+export const Notice = z.object({
+  increaseDays: NoticeDays,
+  newDays: NoticeDays,
+  decreaseDays: NoticeDays,
+  closedDays: NoticeDays,
+});
+export const RoundingLevel = z.enum(['per-call', 'per-increment', 'per-line']);
+export const RoundingMode = z.enum(['half-up', 'half-even', 'up', 'down']);
+export const Rounding = z.object({
+  level: RoundingLevel,
+  decimals: z.number().int().min(0).max(8),
+  mode: RoundingMode,
+});
+export const TechPrefix = z.string().trim().min(1).max(20).regex(/^[0-9#*+]+$/, 'digits, #, * or + only');
+
+export const CarrierSettings = z.object({
+  roles: Roles,
+  currency: Currency,
+  timezone: TimeZone,
+  notice: Notice,
+  rounding: Rounding,
+  techPrefixes: z.array(TechPrefix).max(50),
+});
+export type CarrierSettings = z.infer<typeof CarrierSettings>;
+
+/** A change to some settings: anything left out keeps its value (or its default, on create). */
+export const CarrierSettingsPatch = z.object({
+  roles: Roles.optional(),
+  currency: Currency.optional(),
+  timezone: TimeZone.optional(),
+  notice: Notice.partial().optional(),
+  rounding: Rounding.partial().optional(),
+  techPrefixes: z.array(TechPrefix).max(50).optional(),
+});
+
+export const DEFAULT_CARRIER_SETTINGS: CarrierSettings = {
+  roles: 'vendor',
+  currency: 'USD',
+  timezone: 'UTC',
+  notice: { increaseDays: 7, newDays: 7, decreaseDays: 0, closedDays: 7 },
+  rounding: { level: 'per-call', decimals: 6, mode: 'half-up' },
+  techPrefixes: [],
+};
+
+export interface Carrier extends CarrierSettings {
+  id: number;
+  name: string;
+  settingsVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const Side = z.enum(['buy', 'sell']);
+export type Side = z.infer<typeof Side>;
+export const DeckField = z.enum(DECK_FIELDS);
+export const DateOrder = z.enum(['DMY', 'MDY']);
+const RowNumber = z.number().int().min(1);
+const FilePath = z.string().min(1, 'file path is empty');
+const JobId = z.string().min(1).max(100);
+const Increment = z.string().regex(/^\d+\/\d+$/, 'an increment is written a/b, e.g. 60/60');
+
+export const ChangeClass = z.enum(['new', 'increase', 'decrease', 'unchanged', 'closed', 'blocked']);
+export type ChangeClass = z.infer<typeof ChangeClass>;
+
+const DeckReadOptions = {
+  file: FilePath,
+  /** The name shown in history and errors when `file` is a temporary upload. */
+  fileName: z.string().min(1).optional(),
+  sheet: z.string().min(1).optional(),
+  headerRow: RowNumber.optional(),
+  firstRow: RowNumber.optional(),
+  lastRow: RowNumber.optional(),
+};
+
+export const schemas = {
+  'carriers.create': z.object({ name: CarrierName, settings: CarrierSettingsPatch.optional() }),
+  'carriers.list': z.object({}),
+  'carriers.get': z.object({ name: CarrierName }),
+  'carriers.update': z.object({
+    name: CarrierName,
+    rename: CarrierName.optional(),
+    settings: CarrierSettingsPatch.default({}),
+    note: z.string().max(500).optional(),
+  }),
+  'decks.inspect': z.object({ ...DeckReadOptions, carrier: CarrierName.optional(), side: Side.optional() }),
+  'decks.import': z.object({
+    ...DeckReadOptions,
+    carrier: CarrierName,
+    side: Side,
+    mode: z.enum(['full', 'partial']).default('full'),
+    received: z.string().min(1).optional(),
+    effective: z.string().min(1).optional(),
+    map: z.record(z.string().min(1), DeckField).default({}),
+    dateOrder: DateOrder.optional(),
+    defaultIncrement: Increment.optional(),
+    dryRun: z.boolean().default(false),
+    saveTemplate: z.boolean().default(true),
+    jobId: JobId.optional(),
+  }),
+  'decks.list': z.object({ carrier: CarrierName.optional(), side: Side.optional() }),
+  'rates.lookup': z.object({
+    carrier: CarrierName,
+    side: Side,
+    number: z.string().min(1).max(64),
+    at: z.string().min(1).optional(),
+  }),
+  'rates.export': z.object({
+    carrier: CarrierName,
+    side: Side,
+    at: z.string().min(1).optional(),
+    out: FilePath,
+    format: z.enum(['csv', 'xlsx']).optional(),
+    jobId: JobId.optional(),
+  }),
+  'jobs.cancel': z.object({ jobId: JobId }),
+} as const;
+
+export type MethodName = keyof typeof schemas;
+export type Args<M extends MethodName> = z.input<(typeof schemas)[M]>;
+export type ParsedArgs<M extends MethodName> = z.output<(typeof schemas)[M]>;
+
+export interface DeckSheetReport {
+  name: string;
+  headerRow: number;
+  firstRow: number;
+  lastRow: number;
+  rowsRead: number;
+}
+
+export interface MappingEntry {
+  column: string;
+  header: string;
+  field: string | null;
+}
+
+export interface NoticeViolation {
+  prefix: string;
+  destination: string;
+  changeClass: ChangeClass;
+  effectiveFrom: string;
+  noticeUntil: string;
+  sheet?: string;
+  row?: number;
+}
+
+export interface Disagreement {
+  prefix: string;
+  sheet?: string;
+  row: number;
+  deckSays: string;
+  computed: ChangeClass;
+}
+
+export type ChangeCounts = Record<ChangeClass, number>;
+
+export interface DeckImportReport {
+  importId: number | null;
+  dryRun: boolean;
+  carrier: string;
+  side: Side;
+  mode: 'full' | 'partial';
+  file: string;
+  sha256: string;
+  bytes: number;
+  sheets: DeckSheetReport[];
+  mapping: MappingEntry[];
+  currency: string;
+  receivedAt: string;
+  effectiveAt: string | null;
+  closuresAt: string | null;
+  rowsRead: number;
+  prefixes: number;
+  counts: ChangeCounts;
+  /** Rows that replaced a version with the same prefix and effective date from an earlier import. */
+  revised: number;
+  noticeViolationCount: number;
+  noticeViolations: NoticeViolation[];
+  disagreementCount: number;
+  disagreements: Disagreement[];
+  warnings: string[];
+}
+
+export interface DeckInspectReport {
+  file: string;
+  format: 'csv' | 'xlsx';
+  encoding?: string;
+  delimiter?: string;
+  sheets: { name: string; rows: number; hasHeader: boolean }[];
+  sheet: string;
+  headerRow: number | null;
+  firstRow: number | null;
+  lastRow: number | null;
+  /** The first rows and the last rows of the sheet, as text, with their row numbers. */
+  head: { row: number; cells: string[] }[];
+  tail: { row: number; cells: string[] }[];
+  mapping: MappingEntry[];
+  notes: { effective: string | null; currency: string | null; zone: string | null };
+}
+
+export interface DeckImportRecord {
+  id: number;
+  carrier: string;
+  side: Side;
+  mode: 'full' | 'partial';
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  rowsRead: number;
+  prefixes: number;
+  counts: ChangeCounts;
+  noticeViolations: number;
+  currency: string;
+  receivedAt: string;
+  effectiveAt: string | null;
+  importedAt: string;
+  importedBy: string;
+}
+
+export interface RateLookup {
+  number: string;
+  normalised: string;
+  prefix: string;
+  destination: string;
+  rate: string;
+  currency: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  firstIncrement: number;
+  nextIncrement: number;
+  minDuration: number;
+  grace: number;
+  connectionFee: string;
+  rateId: number;
+  importId: number;
+}
+
+export interface RatesExportReport {
+  file: string;
+  format: 'csv' | 'xlsx';
+  rows: number;
+  at: string;
+}
+
+export interface Outputs {
+  'carriers.create': Carrier;
+  'carriers.list': Carrier[];
+  'carriers.get': Carrier;
+  'carriers.update': Carrier;
+  'decks.inspect': DeckInspectReport;
+  'decks.import': DeckImportReport;
+  'decks.list': DeckImportRecord[];
+  'rates.lookup': RateLookup;
+  'rates.export': RatesExportReport;
+  'jobs.cancel': { cancelled: boolean };
+}
+
+export type Output<M extends MethodName> = Outputs[M];
+
+export const RATES_EXPORT_COLUMNS = [
+  'prefix', 'destination', 'rate', 'currency', 'effective_from', 'effective_to', 'first_increment', 'next_increment',
+  'min_duration', 'grace', 'connection_fee',
+] as const;

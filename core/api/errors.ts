@@ -1,0 +1,74 @@
+/** Error codes cross every boundary; the renderer and the CLI turn them into words. */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENTS',
+  'UNKNOWN_METHOD',
+  'CARRIER_NOT_FOUND',
+  'CARRIER_EXISTS',
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'DECK_EMPTY',
+  'DECK_NO_HEADER',
+  'DECK_SHEET_NOT_FOUND',
+  'DECK_MAPPING_INCOMPLETE',
+  'DECK_PARSE_ERROR',
+  'DECK_NO_EFFECTIVE_DATE',
+  'RATE_NOT_FOUND',
+  'INVALID_NUMBER',
+  'EXPORT_FAILED',
+  'JOB_CANCELLED',
+  'JOB_NOT_FOUND',
+  'DB_NOT_TRUNKLINE',
+  'DB_NEWER_VERSION',
+  'DB_DIVERGED',
+  'DB_CORRUPT',
+  'DB_BUSY',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Where in an input file a problem is: everything a person needs to find and fix it. */
+export interface Problem {
+  file: string;
+  sheet?: string;
+  row?: number;
+  column?: string;
+  value?: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export class TrunklineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'TrunklineError';
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** Errors caused by what the user gave us (the CLI exits 2 for these), as opposed to the environment. */
+export const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'INVALID_ARGUMENTS', 'CARRIER_NOT_FOUND', 'CARRIER_EXISTS', 'FILE_NOT_FOUND', 'FILE_UNREADABLE', 'DECK_EMPTY',
+  'DECK_NO_HEADER', 'DECK_SHEET_NOT_FOUND', 'DECK_MAPPING_INCOMPLETE', 'DECK_PARSE_ERROR', 'DECK_NO_EFFECTIVE_DATE',
+  'RATE_NOT_FOUND', 'INVALID_NUMBER',
+]);
+
+export function describeProblem(p: Problem): string {
+  const where = [p.file, p.sheet && `sheet "${p.sheet}"`, p.row !== undefined && `row ${p.row}`, p.column && `column "${p.column}"`]
+    .filter(Boolean)
+    .join(', ');
+  return `${where}: ${p.message}${p.value !== undefined ? ` (value "${p.value}")` : ''}`;
+}

@@ -1,0 +1,5 @@
+export * from './contract.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './result.ts';
+export { DECK_FIELDS } from './deck-fields.ts';

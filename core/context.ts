@@ -1,0 +1,23 @@
+import { CarriersRepo } from './db/carriers-repo.ts';
+import { DecksRepo } from './db/decks-repo.ts';
+import type { Db } from './db/open.ts';
+import { RatesRepo } from './db/rates-repo.ts';
+import type { Jobs } from './jobs/jobs.ts';
+import type { Logger } from './util/logger.ts';
+
+/** What every handler gets: the store, the injected clock and logger, who is acting, and the job runner. */
+export interface EngineContext {
+  db: Db;
+  dbPath: string;
+  carriers: CarriersRepo;
+  decks: DecksRepo;
+  rates: RatesRepo;
+  clock: () => number;
+  log: Logger;
+  actor: string;
+  jobs: Jobs;
+}
+
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates'> {
+  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db) };
+}

@@ -1,0 +1,123 @@
+/**
+ * Append-only schema migrations. Never edit one that has shipped: add the next. Each runs in a
+ * transaction, and its checksum is recorded so a database from a diverged build is recognised.
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'carriers, deck imports, versioned rates, templates',
+    sql: `
+CREATE TABLE carriers (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  roles TEXT NOT NULL CHECK (roles IN ('vendor', 'customer', 'both')),
+  currency TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  notice_increase_days INTEGER NOT NULL,
+  notice_new_days INTEGER NOT NULL,
+  notice_decrease_days INTEGER NOT NULL,
+  notice_closed_days INTEGER NOT NULL,
+  rounding_level TEXT NOT NULL CHECK (rounding_level IN ('per-call', 'per-increment', 'per-line')),
+  rounding_decimals INTEGER NOT NULL CHECK (rounding_decimals BETWEEN 0 AND 8),
+  rounding_mode TEXT NOT NULL CHECK (rounding_mode IN ('half-up', 'half-even', 'up', 'down')),
+  tech_prefixes TEXT NOT NULL,
+  settings_version INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+
+-- Every version of a carrier's settings, append-only: results computed under old settings name the version they used.
+CREATE TABLE carrier_settings_history (
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  version INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  settings_json TEXT NOT NULL,
+  changed_at_ms INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  note TEXT,
+  PRIMARY KEY (carrier_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE deck_templates (
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+  mapping_json TEXT NOT NULL,
+  date_order TEXT CHECK (date_order IN ('DMY', 'MDY')),
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (carrier_id, side)
+) WITHOUT ROWID;
+
+CREATE TABLE deck_imports (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+  mode TEXT NOT NULL CHECK (mode IN ('full', 'partial')),
+  file_name TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  file_bytes INTEGER NOT NULL,
+  sheets_json TEXT NOT NULL,
+  rows_read INTEGER NOT NULL,
+  prefixes INTEGER NOT NULL,
+  count_new INTEGER NOT NULL,
+  count_increase INTEGER NOT NULL,
+  count_decrease INTEGER NOT NULL,
+  count_unchanged INTEGER NOT NULL,
+  count_closed INTEGER NOT NULL,
+  count_blocked INTEGER NOT NULL,
+  count_revised INTEGER NOT NULL,
+  notice_violations INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  effective_at_ms INTEGER,
+  closures_at_ms INTEGER,
+  carrier_settings_version INTEGER NOT NULL,
+  mapping_json TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  imported_at_ms INTEGER NOT NULL,
+  imported_by TEXT NOT NULL
+);
+CREATE INDEX deck_imports_by_carrier ON deck_imports (carrier_id, side, id);
+
+-- Rates are versioned, never overwritten: a version runs from effective_from until the next
+-- version of the same prefix (effective_to keeps that end, derived, for range queries).
+-- kind 'closed' is the version that ends a code; 'blocked' is a code the carrier refuses.
+-- Money is in integers of 1e-8 currency units (_e8); instants are UTC epoch milliseconds (_ms).
+CREATE TABLE rates (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+  prefix TEXT NOT NULL,
+  effective_from_ms INTEGER NOT NULL,
+  effective_to_ms INTEGER,
+  kind TEXT NOT NULL CHECK (kind IN ('rate', 'closed', 'blocked')),
+  destination TEXT NOT NULL,
+  rate_per_min_e8 INTEGER,
+  currency TEXT NOT NULL,
+  first_increment_s INTEGER NOT NULL,
+  next_increment_s INTEGER NOT NULL,
+  min_duration_s INTEGER NOT NULL,
+  grace_s INTEGER NOT NULL,
+  connection_fee_e8 INTEGER NOT NULL,
+  change_class TEXT NOT NULL CHECK (change_class IN ('new', 'increase', 'decrease', 'unchanged', 'closed', 'blocked')),
+  deck_change TEXT,
+  notice_until_ms INTEGER,
+  notice_violation INTEGER NOT NULL DEFAULT 0,
+  import_id INTEGER NOT NULL REFERENCES deck_imports(id),
+  source_sheet TEXT,
+  source_row INTEGER,
+  superseded_by_import_id INTEGER REFERENCES deck_imports(id),
+  CHECK (kind = 'closed' OR rate_per_min_e8 IS NOT NULL)
+);
+CREATE UNIQUE INDEX rates_current_key ON rates (carrier_id, side, prefix, effective_from_ms) WHERE superseded_by_import_id IS NULL;
+CREATE INDEX rates_by_import ON rates (import_id);
+`,
+  },
+];
+
+export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

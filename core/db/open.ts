@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { TrunklineError } from '../api/errors.ts';
+import { LATEST_SCHEMA, MIGRATIONS } from './migrations.ts';
+
+export type Db = Database.Database;
+
+/** 'TRKL': marks a SQLite file as a Trunkline workspace. */
+export const APPLICATION_ID = 0x54524b4c;
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+function checksum(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex').slice(0, 16);
+}
+
+function looksLikeSqlite(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    return n === 16 && buf.toString('latin1') === SQLITE_MAGIC;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface OpenOptions {
+  /** Called before pending migrations touch an existing workspace, to take a backup. */
+  beforeMigrate?: (db: Db, from: number, to: number) => void;
+  readonly?: boolean;
+  now?: () => number;
+}
+
+/**
+ * Opens (or creates) a workspace database. Refuses, without changing it, a file that is not SQLite,
+ * a SQLite file of another application, one written by a newer Trunkline, or one whose migration
+ * history differs from ours.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  const exists = path !== ':memory:' && existsSync(path) && statSync(path).size > 0;
+  if (exists && !looksLikeSqlite(path)) {
+    throw new TrunklineError('DB_NOT_TRUNKLINE', `${path} is not a Trunkline workspace (it is not a SQLite database)`, { path });
+  }
+  if (path !== ':memory:' && !exists) mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false });
+  } catch (e) {
+    throw new TrunklineError('DB_CORRUPT', `cannot open ${path}: ${(e as Error).message}`, { path });
+  }
+  try {
+    db.pragma('busy_timeout = 10000');
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const hasTables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
+    if (appId !== APPLICATION_ID && (appId !== 0 || hasTables)) {
+      throw new TrunklineError('DB_NOT_TRUNKLINE', `${path} is a SQLite database of another application, not a Trunkline workspace`, { path });
+    }
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    migrate(db, path, options);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function migrate(db: Db, path: string, options: OpenOptions): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)`);
+  const applied = db.prepare('SELECT id, checksum FROM schema_migrations ORDER BY id').all() as { id: number; checksum: string }[];
+  const newest = applied.length ? applied[applied.length - 1]!.id : 0;
+  if (newest > LATEST_SCHEMA) {
+    throw new TrunklineError(
+      'DB_NEWER_VERSION',
+      `${path} was written by a newer Trunkline (schema ${newest}; this version knows up to ${LATEST_SCHEMA}). Update Trunkline to open it; the file was not changed.`,
+      { path, schema: newest, supported: LATEST_SCHEMA },
+    );
+  }
+  for (const row of applied) {
+    const ours = MIGRATIONS.find((m) => m.id === row.id);
+    if (!ours || checksum(ours.sql) !== row.checksum) {
+      throw new TrunklineError(
+        'DB_DIVERGED',
+        `${path} has schema migration ${row.id} from a different build of Trunkline; it was not changed. Open it with the build that created it.`,
+        { path, migration: row.id },
+      );
+    }
+  }
+  const pending = MIGRATIONS.filter((m) => m.id > newest);
+  if (pending.length === 0) return;
+  if (options.readonly) {
+    throw new TrunklineError('DB_NEWER_VERSION', `${path} needs an upgrade, which a read-only open cannot do`, { path });
+  }
+  if (newest > 0) options.beforeMigrate?.(db, newest, LATEST_SCHEMA);
+  const insert = db.prepare('INSERT INTO schema_migrations (id, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)');
+  const run = db.transaction(() => {
+    for (const m of pending) {
+      db.exec(m.sql);
+      insert.run(m.id, m.name, checksum(m.sql), (options.now ?? Date.now)());
+    }
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${LATEST_SCHEMA}`);
+  });
+  run.immediate();
+}

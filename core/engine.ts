@@ -1,0 +1,124 @@
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+import { schemas, type MethodName, type Output, type ParsedArgs } from './api/contract.ts';
+import { TrunklineError } from './api/errors.ts';
+import type { EngineEvent } from './api/events.ts';
+import type { Result } from './api/result.ts';
+import { createCarrier, requireCarrier, updateCarrier } from './carriers/handlers.ts';
+import { repositories, type EngineContext } from './context.ts';
+import { importDeck } from './decks/import-deck.ts';
+import { inspectDeck } from './decks/inspect-deck.ts';
+import { openDatabase, type OpenOptions } from './db/open.ts';
+import { Jobs } from './jobs/jobs.ts';
+import { exportRates, lookupRate } from './rates/handlers.ts';
+import { silentLogger, type Logger } from './util/logger.ts';
+
+export interface EngineOptions {
+  dbPath: string;
+  clock?: () => number;
+  log?: Logger;
+  /** Who is acting: recorded with every import and change. */
+  actor?: string;
+  beforeMigrate?: OpenOptions['beforeMigrate'];
+}
+
+export interface Engine {
+  readonly dbPath: string;
+  dispatch<M extends MethodName>(method: M, args: unknown): Promise<Result<Output<M>>>;
+  /** Subscribes to engine events; returns the unsubscribe function. */
+  on(listener: (e: EngineEvent) => void): () => void;
+  close(): void;
+  /** For in-process callers (benchmarks, later capabilities): the context the handlers use. */
+  readonly context: EngineContext;
+}
+
+type Handlers = { [M in MethodName]: (ctx: EngineContext, args: ParsedArgs<M>) => Output<M> | Promise<Output<M>> };
+
+const handlers: Handlers = {
+  'carriers.create': createCarrier,
+  'carriers.list': (ctx) => ctx.carriers.list(),
+  'carriers.get': (ctx, a) => requireCarrier(ctx, a.name),
+  'carriers.update': updateCarrier,
+  'decks.inspect': inspectDeck,
+  'decks.import': (ctx, a) => ctx.jobs.run('decks.import', a.jobId, (job) => importDeck(ctx, a, job)),
+  'decks.list': (ctx, a) => {
+    const c = a.carrier ? requireCarrier(ctx, a.carrier) : undefined;
+    return ctx.decks.list(c?.id, a.side);
+  },
+  'rates.lookup': lookupRate,
+  'rates.export': (ctx, a) => ctx.jobs.run('rates.export', a.jobId, (job) => exportRates(ctx, a, job)),
+  'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
+};
+
+function defaultActor(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function toErrorResult(e: unknown, log: Logger, method: string): Result<never> {
+  if (e instanceof TrunklineError) return { ok: false, error: e.toBody() };
+  const code = (e as { code?: string }).code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return { ok: false, error: { code: 'DB_BUSY', message: 'the workspace is busy with another program\'s write; try again in a moment' } };
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return { ok: false, error: { code: 'DB_CORRUPT', message: `the workspace database is damaged: ${(e as Error).message}` } };
+  }
+  log.error('internal error', { method, error: (e as Error).message, stack: (e as Error).stack });
+  return { ok: false, error: { code: 'INTERNAL_ERROR', message: `internal error in ${method}: ${(e as Error).message}` } };
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const log = options.log ?? silentLogger;
+  const clock = options.clock ?? Date.now;
+  const db = openDatabase(options.dbPath, { beforeMigrate: options.beforeMigrate, now: clock });
+  const listeners = new Set<(e: EngineEvent) => void>();
+  const emit = (e: EngineEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        log.warn('event listener failed', { error: (err as Error).message });
+      }
+    }
+  };
+  const ctx: EngineContext = {
+    db, dbPath: options.dbPath, ...repositories(db), clock, log, actor: options.actor ?? defaultActor(), jobs: new Jobs(emit),
+  };
+  return {
+    dbPath: options.dbPath,
+    context: ctx,
+    async dispatch<M extends MethodName>(method: M, args: unknown): Promise<Result<Output<M>>> {
+      const schema = (schemas as Record<string, z.ZodType>)[method];
+      if (!schema) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `no method "${String(method)}"` } };
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        return {
+          ok: false,
+          error: {
+            code: 'INVALID_ARGUMENTS',
+            message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+            details: { issues },
+          },
+        };
+      }
+      try {
+        const handler = handlers[method] as (c: EngineContext, a: unknown) => Output<M> | Promise<Output<M>>;
+        return { ok: true, data: await handler(ctx, parsed.data) };
+      } catch (e) {
+        return toErrorResult(e, log, method);
+      }
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { TrunklineError } from '../api/errors.ts';
+import { spreadsheetNumberToDecimalString } from '../money/scaled-decimal.ts';
+
+/** A cell as read: text, a number (XLSX), a Date carrying wall-clock time as UTC (XLSX date cells), or nothing. */
+export type Cell = string | number | Date | null;
+
+export interface TableRow {
+  /** 1-based, as a spreadsheet shows it. */
+  row: number;
+  cells: Cell[];
+}
+
+export interface TableSheet {
+  name: string;
+  rows: AsyncIterable<TableRow>;
+}
+
+export interface Table {
+  format: 'csv' | 'xlsx';
+  encoding?: string;
+  delimiter?: string;
+  sheets: AsyncIterable<TableSheet>;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+
+function startsWith(buf: Buffer, magic: number[]): boolean {
+  return magic.every((b, i) => buf[i] === b);
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Opens a CSV or XLSX file as a sequence of sheets of rows. `label` names the file in errors. */
+export async function openTable(path: string, label: string): Promise<Table> {
+  let head: Buffer;
+  try {
+    head = await readHead(path, 8);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new TrunklineError('FILE_NOT_FOUND', `${label}: no such file`, { file: label });
+    throw new TrunklineError('FILE_UNREADABLE', `${label}: cannot be read (${code ?? (e as Error).message})`, { file: label });
+  }
+  if (head.length === 0) throw new TrunklineError('DECK_EMPTY', `${label}: the file is empty`, { file: label });
+  if (startsWith(head, OLE_MAGIC)) {
+    throw new TrunklineError('FILE_UNREADABLE', `${label}: this is a legacy Excel 97-2003 (.xls) file; save it as .xlsx or CSV`, { file: label });
+  }
+  if (startsWith(head, ZIP_MAGIC)) return { format: 'xlsx', sheets: xlsxSheets(path, label) };
+  const { readFile } = await import('node:fs/promises');
+  const text = decodeText(await readFile(path), label);
+  const delimiter = guessDelimiter(text.text);
+  return { format: 'csv', encoding: text.encoding, delimiter, sheets: csvSheets(text.text, delimiter, label) };
+}
+
+export function decodeText(buf: Buffer, label: string): { text: string; encoding: string } {
+  let encoding: string;
+  let body = buf;
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    encoding = 'utf-8';
+    body = buf.subarray(3);
+  } else if (buf[0] === 0xff && buf[1] === 0xfe) {
+    encoding = 'utf-16le';
+    body = buf.subarray(2);
+  } else if (buf[0] === 0xfe && buf[1] === 0xff) {
+    encoding = 'utf-16be';
+    body = buf.subarray(2);
+  } else {
+    const sample = buf.subarray(0, 4096);
+    let evenNul = 0;
+    let oddNul = 0;
+    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 === 0 ? evenNul++ : oddNul++);
+    const half = sample.length / 2;
+    if (oddNul > half * 0.3 && evenNul < half * 0.05) encoding = 'utf-16le';
+    else if (evenNul > half * 0.3 && oddNul < half * 0.05) encoding = 'utf-16be';
+    else {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(buf);
+        encoding = 'utf-8';
+      } catch {
+        encoding = 'windows-1252';
+      }
+    }
+  }
+  let text: string;
+  if (encoding === 'utf-16be') {
+    const swapped = Buffer.from(body);
+    swapped.swap16();
+    text = new TextDecoder('utf-16le').decode(swapped);
+  } else {
+    text = new TextDecoder(encoding).decode(body);
+  }
+  let control = 0;
+  const probe = Math.min(text.length, 65536);
+  for (let i = 0; i < probe; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  if (probe > 0 && control / probe > 0.01) {
+    throw new TrunklineError('FILE_UNREADABLE', `${label}: this is not a text (CSV) or XLSX file; it holds binary data`, { file: label, encoding });
+  }
+  return { text, encoding };
+}
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** The delimiter that splits the most lines into the same number (≥ 2) of fields; notes lines above a table do not vote. */
+export function guessDelimiter(text: string): string {
+  const lines = text.split(/\r\n|\n|\r/, 200).filter((l) => l.trim() !== '');
+  let best: string = ',';
+  let bestScore = -1;
+  for (const d of DELIMITERS) {
+    const counts = new Map<number, number>();
+    for (const l of lines) {
+      const n = l.split(d).length;
+      if (n >= 2) counts.set(n, (counts.get(n) ?? 0) + 1);
+    }
+    let score = 0;
+    for (const [fields, lineCount] of counts) score = Math.max(score, lineCount * 1000 + fields);
+    if (score > bestScore) {
+      bestScore = score;
+      best = d;
+    }
+  }
+  return best;
+}
+
+async function* csvSheets(text: string, delimiter: string, label: string): AsyncGenerator<TableSheet> {
+  const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
+  const fatal = parsed.errors.find((e) => e.type === 'Quotes');
+  if (fatal) {
+    throw new TrunklineError('DECK_PARSE_ERROR', `${label}: row ${(fatal.row ?? 0) + 1}: ${fatal.message}`, {
+      file: label,
+      problems: [{ file: label, row: (fatal.row ?? 0) + 1, message: fatal.message }],
+    });
+  }
+  const data = parsed.data;
+  const name = label.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+  yield {
+    name,
+    rows: (async function* () {
+      for (let i = 0; i < data.length; i++) yield { row: i + 1, cells: data[i]! };
+    })(),
+  };
+}
+
+function cellValue(v: ExcelJS.CellValue): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((t) => t.text).join('');
+    if ('result' in v) {
+      const r = (v as { result?: unknown }).result;
+      if (r === undefined || r === null) return null;
+      if (typeof r === 'object' && r !== null && 'error' in r) return String((r as { error: string }).error);
+      return cellValue(r as ExcelJS.CellValue);
+    }
+    if ('text' in v) return String((v as { text: unknown }).text);
+    if ('error' in v) return String((v as { error: string }).error);
+  }
+  return String(v);
+}
+
+async function* xlsxSheets(path: string, label: string): AsyncGenerator<TableSheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+  try {
+    for await (const ws of reader) {
+      const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+      yield {
+        name: sheet.name,
+        rows: (async function* () {
+          try {
+            for await (const r of sheet) {
+              const values = r.values as ExcelJS.CellValue[];
+              const cells: Cell[] = [];
+              for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
+              yield { row: r.number, cells };
+            }
+          } catch (e) {
+            throw damaged(e, label);
+          }
+        })(),
+      };
+    }
+  } catch (e) {
+    throw damaged(e, label);
+  }
+}
+
+function damaged(e: unknown, label: string): TrunklineError {
+  if (e instanceof TrunklineError) return e;
+  return new TrunklineError('FILE_UNREADABLE', `${label}: the XLSX file is damaged or truncated (${(e as Error).message})`, { file: label });
+}
+
+/** A cell as text the way the spreadsheet shows it: numbers without binary noise, dates as ISO. */
+export function cellText(c: Cell): string {
+  if (c === null) return '';
+  if (typeof c === 'string') return c;
+  if (typeof c === 'number') return spreadsheetNumberToDecimalString(c);
+  return c.toISOString().replace(/T00:00:00\.000Z$/, '').replace('.000Z', 'Z');
+}

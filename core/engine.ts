@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { schemas, type MethodName, type Output, type ParsedArgs } from './api/contract.ts';
 import { TrunklineError } from './api/errors.ts';
 import type { EngineEvent } from './api/events.ts';

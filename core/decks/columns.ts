@@ -58,13 +58,22 @@ export function guessField(header: string): DeckField | undefined {
   if (n === '') return undefined;
   const exact = LOOKUP.get(n);
   if (exact) return exact;
-  // Headers with a unit or currency tail: "Rate per minute (USD)", "Effective Date (UTC)".
+  // Headers with a unit or currency tail ("Rate per minute (USD)", "Effective Date (UTC)") or a
+  // qualifying head ("Rate Effective Date"): the known name covering more words wins, the head on a tie.
   const words = n.split(' ');
-  for (let k = words.length - 1; k >= 1; k--) {
-    const head = LOOKUP.get(words.slice(0, k).join(' '));
-    if (head) return head;
+  let lead: { field: DeckField; words: number } | undefined;
+  for (let k = words.length - 1; k >= 1 && !lead; k--) {
+    const f = LOOKUP.get(words.slice(0, k).join(' '));
+    if (f) lead = { field: f, words: k };
   }
-  return undefined;
+  let trail: { field: DeckField; words: number } | undefined;
+  for (let k = 1; k < words.length && !trail && lead; k++) {
+    const f = LOOKUP.get(words.slice(k).join(' '));
+    if (f) trail = { field: f, words: words.length - k };
+  }
+  // A tail alone ("Old Code") is not enough: it only corrects a head that says less.
+  if (lead && trail) return trail.words > lead.words ? trail.field : lead.field;
+  return lead?.field;
 }
 
 export interface ColumnMapping {
@@ -89,7 +98,7 @@ export function mapColumns(
       const nk = normaliseHeader(k);
       if (nk === n || nk === letter || k === `#${i + 1}`) return f;
     }
-    return template?.[n];
+    return template && Object.hasOwn(template, n) ? template[n] : undefined;
   };
   headers.forEach((_, i) => {
     const f = explicit(i);

@@ -21,7 +21,7 @@ const DATE_TOKEN = new RegExp(
   'gi',
 );
 
-const ZONE_STATEMENT = /\b(?:time ?zone|tz|all (?:times|dates)(?: are)?(?: in)?)\s*[:=]?\s*((?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z]+\/[A-Za-z_]+)/i;
+const ZONE_STATEMENT = /\b(?:time ?zone|tz|all (?:times|dates)(?: are)?(?: in)?)\s*[:=]?\s*((?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z]+(?:\/[A-Za-z_]+)+)/i;
 
 function zoneText(raw: string): string {
   const t = raw.toUpperCase().replace(/\s+/g, '');
@@ -35,10 +35,16 @@ export function readNotes(lines: string[]): DeckNotes {
   const notes: DeckNotes = { effective: null, effectiveText: null, currency: null, zone: null };
   // A line that says "effective" wins over any other date in the block (a print date, a contract date).
   const ordered = [...lines.filter((l) => /effective|valid from|valid as of|as of|starting/i.test(l)), ...lines];
+  let ambiguous = false;
   for (const line of ordered) {
-    if (notes.effective) break;
+    if (notes.effective || ambiguous) break;
     for (const token of line.match(DATE_TOKEN) ?? []) {
       const p = parseDateText(token.replace(/\s+(UTC|GMT)$/i, ' $1'));
+      // "Effective 03/04/2026" must not fall through to a print date below it: no date is better than a guess.
+      if (p.kind === 'ambiguous') {
+        ambiguous = true;
+        break;
+      }
       if (p.kind === 'ok') {
         notes.effective = p.wall;
         notes.effectiveText = token.trim();
@@ -49,7 +55,8 @@ export function readNotes(lines: string[]): DeckNotes {
   for (const line of lines) {
     const m = /\b(?:rates?|prices?|amounts?)\s+(?:are\s+)?(?:in|quoted in)\s+([A-Z]{3})\b/i.exec(line)
       ?? /\bcurrency\s*[:=]?\s*([A-Z]{3})\b/i.exec(line);
-    if (m && CURRENCIES.has(m[1]!.toUpperCase())) {
+    // Written in capitals, as currency codes are: "Rates in all destinations" names no currency.
+    if (m && m[1] === m[1]!.toUpperCase() && CURRENCIES.has(m[1]!)) {
       notes.currency = m[1]!.toUpperCase();
       break;
     }

@@ -48,6 +48,8 @@ export function parseScaledDecimal(input: string, scale = RATE_SCALE): ParsedDec
  */
 export function spreadsheetNumberToDecimalString(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // decimal.js's toFixed is exact decimal formatting, not Number's.
+  // eslint-disable-next-line no-restricted-syntax
   return new Decimal(value).toSignificantDigits(15).toFixed();
 }
 

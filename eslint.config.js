@@ -5,13 +5,19 @@ import tseslint from 'typescript-eslint';
 const uiAndShell = ['electron', 'electron/*', 'react', 'react-dom', 'react-dom/*', 'ag-grid-*', '@ag-grid-community/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/out/**', 'fixtures/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/out/**', 'fixtures/**', 'coverage/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['core/**/*.ts', 'cli/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.name='parseFloat']", message: 'No float parsing: money and rates are exact (core/money).' },
@@ -21,7 +27,6 @@ export default tseslint.config(
   },
   {
     files: ['core/**/*.ts'],
-    languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: uiAndShell, message: 'core/ runs under plain Node: no electron, react or UI.' }] }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],

@@ -72,3 +72,13 @@ export function describeProblem(p: Problem): string {
     .join(', ');
   return `${where}: ${p.message}${p.value !== undefined ? ` (value "${p.value}")` : ''}`;
 }
+
+/** The one error for a file with row-level problems: it names the first and carries them all (up to a cap). */
+export function problemsError(file: string, problems: Problem[], total = problems.length): TrunklineError {
+  const first = problems[0];
+  return new TrunklineError(
+    'DECK_PARSE_ERROR',
+    `${total} problem${total === 1 ? '' : 's'} in ${file}; nothing was written.${first ? ` First: ${describeProblem(first)}` : ''}`,
+    { file, problemCount: total, problems: problems.slice(0, 500) },
+  );
+}

@@ -94,6 +94,10 @@ export class DecksRepo {
     }));
   }
 
+  hasImports(carrierId: number, side: Side): boolean {
+    return this.db.prepare('SELECT 1 FROM deck_imports WHERE carrier_id = ? AND side = ? LIMIT 1').get(carrierId, side) !== undefined;
+  }
+
   template(carrierId: number, side: Side): DeckTemplate | undefined {
     const r = this.db.prepare('SELECT mapping_json, date_order FROM deck_templates WHERE carrier_id = ? AND side = ?').get(carrierId, side) as
       | { mapping_json: string; date_order: 'DMY' | 'MDY' | null }

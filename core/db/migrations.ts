@@ -88,14 +88,16 @@ CREATE INDEX deck_imports_by_carrier ON deck_imports (carrier_id, side, id);
 -- version of the same prefix (effective_to keeps that end, derived, for range queries).
 -- kind 'closed' is the version that ends a code; 'blocked' is a code the carrier refuses.
 -- Money is in integers of 1e-8 currency units (_e8); instants are UTC epoch milliseconds (_ms).
+-- No CHECK constraints here: on this bulk table they cost more than the inserts themselves, and
+-- the one writer (the deck importer) only writes values the contract and the planner produce.
 CREATE TABLE rates (
   id INTEGER PRIMARY KEY,
   carrier_id INTEGER NOT NULL REFERENCES carriers(id),
-  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+  side TEXT NOT NULL,
   prefix TEXT NOT NULL,
   effective_from_ms INTEGER NOT NULL,
   effective_to_ms INTEGER,
-  kind TEXT NOT NULL CHECK (kind IN ('rate', 'closed', 'blocked')),
+  kind TEXT NOT NULL,
   destination TEXT NOT NULL,
   rate_per_min_e8 INTEGER,
   currency TEXT NOT NULL,
@@ -104,15 +106,14 @@ CREATE TABLE rates (
   min_duration_s INTEGER NOT NULL,
   grace_s INTEGER NOT NULL,
   connection_fee_e8 INTEGER NOT NULL,
-  change_class TEXT NOT NULL CHECK (change_class IN ('new', 'increase', 'decrease', 'unchanged', 'closed', 'blocked')),
+  change_class TEXT NOT NULL,
   deck_change TEXT,
   notice_until_ms INTEGER,
   notice_violation INTEGER NOT NULL DEFAULT 0,
   import_id INTEGER NOT NULL REFERENCES deck_imports(id),
   source_sheet TEXT,
   source_row INTEGER,
-  superseded_by_import_id INTEGER REFERENCES deck_imports(id),
-  CHECK (kind = 'closed' OR rate_per_min_e8 IS NOT NULL)
+  superseded_by_import_id INTEGER REFERENCES deck_imports(id)
 );
 CREATE UNIQUE INDEX rates_current_key ON rates (carrier_id, side, prefix, effective_from_ms) WHERE superseded_by_import_id IS NULL;
 CREATE INDEX rates_by_import ON rates (import_id);

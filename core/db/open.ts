@@ -62,7 +62,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -65536');
+    db.pragma('cache_size = -32768');
     db.pragma('temp_store = MEMORY');
     migrate(db, path, options);
     return db;

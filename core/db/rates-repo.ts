@@ -1,22 +1,39 @@
-import type { Side } from '../api/contract.ts';
+import type { ChangeClass, Side } from '../api/contract.ts';
 import type { Db } from './open.ts';
 
-/** A rate version as the import planner and rating need it. */
+/**
+ * A rate version as the import planner needs it. The four billing-term seconds (each at most
+ * 3600) travel packed in one integer: reading a column into JS costs more than SQLite's arithmetic.
+ */
 export interface RateVersion {
   id: number;
   prefix: string;
-  destination: string;
   from: number;
-  to: number | null;
   kind: 'rate' | 'closed' | 'blocked';
   rateE8: number | null;
-  first: number;
-  next: number;
-  min: number;
-  grace: number;
   feeE8: number;
+  terms: number;
 }
 
+const T1 = 2 ** 36;
+const T2 = 2 ** 24;
+const T3 = 2 ** 12;
+const KINDS = ['rate', 'closed', 'blocked'] as const;
+
+/** first, next, min and grace (each < 4096 s) in one safe integer that compares equal exactly when all four do. */
+export function packTerms(first: number, next: number, min: number, grace: number): number {
+  return first * T1 + next * T2 + min * T3 + grace;
+}
+
+export function unpackTerms(terms: number): { first: number; next: number; min: number; grace: number } {
+  const grace = terms % T3;
+  const min = ((terms - grace) / T3) % T3;
+  const next = ((terms - grace - min * T3) / T2) % T3;
+  const first = (terms - grace - min * T3 - next * T2) / T1;
+  return { first, next, min, grace };
+}
+
+/** A version to write, with why it is there (its class, the notice it needed) and where it came from. */
 export interface NewRateVersion {
   prefix: string;
   from: number;
@@ -24,14 +41,14 @@ export interface NewRateVersion {
   kind: 'rate' | 'closed' | 'blocked';
   destination: string;
   rateE8: number | null;
-  currency: string;
   first: number;
   next: number;
   min: number;
   grace: number;
   feeE8: number;
-  changeClass: string;
-  deckChange: string | null;
+  deckSays: string | null;
+  /** Set by the planner before the version is written. */
+  changeClass: ChangeClass | null;
   noticeUntil: number | null;
   noticeViolation: boolean;
   sheet: string | null;
@@ -70,27 +87,33 @@ function inForce(r: InForceRaw): InForceRate {
 export class RatesRepo {
   constructor(private readonly db: Db) {}
 
-  /** Every current (not superseded) version of a carrier's deck, grouped by prefix in effective order. */
-  currentVersions(carrierId: number, side: Side): Map<string, RateVersion[]> {
+  /**
+   * The current (not superseded) versions of a carrier's deck still in force at or after `sinceMs`
+   * (versions that ended before cannot be touched), streamed in (prefix, effective) order.
+   */
+  *currentVersions(carrierId: number, side: Side, sinceMs: number = Number.MIN_SAFE_INTEGER): Generator<RateVersion> {
+    // Kind and terms share one integer (terms × 4 + kind): six columns instead of nine.
     const stmt = this.db
       .prepare(
-        `SELECT id, prefix, effective_from_ms, effective_to_ms, kind, rate_per_min_e8, first_increment_s, next_increment_s,
-           min_duration_s, grace_s, connection_fee_e8, destination
+        `SELECT id, prefix, effective_from_ms, rate_per_min_e8, connection_fee_e8,
+           (first_increment_s * ${T1} + next_increment_s * ${T2} + min_duration_s * ${T3} + grace_s) * 4
+             + CASE kind WHEN 'rate' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END
          FROM rates WHERE carrier_id = ? AND side = ? AND superseded_by_import_id IS NULL
+           AND (effective_to_ms IS NULL OR effective_to_ms > ?)
          ORDER BY prefix, effective_from_ms`,
       )
       .raw();
-    const out = new Map<string, RateVersion[]>();
-    for (const r of stmt.iterate(carrierId, side) as Iterable<[number, string, number, number | null, RateVersion['kind'], number | null, number, number, number, number, number, string]>) {
-      const v: RateVersion = { id: r[0], prefix: r[1], destination: r[11], from: r[2], to: r[3], kind: r[4], rateE8: r[5], first: r[6], next: r[7], min: r[8], grace: r[9], feeE8: r[10] };
-      const list = out.get(v.prefix);
-      if (list) list.push(v);
-      else out.set(v.prefix, [v]);
+    for (const r of stmt.iterate(carrierId, side, sinceMs) as Iterable<[number, string, number, number | null, number, number]>) {
+      const kind = r[5] % 4;
+      yield { id: r[0], prefix: r[1], from: r[2], rateE8: r[3], feeE8: r[4], kind: KINDS[kind]!, terms: (r[5] - kind) / 4 };
     }
-    return out;
   }
 
-  insertVersions(carrierId: number, side: Side, importId: number, rows: NewRateVersion[]): void {
+  destinationOf(id: number): string {
+    return (this.db.prepare('SELECT destination FROM rates WHERE id = ?').pluck().get(id) as string | undefined) ?? '';
+  }
+
+  insertVersions(carrierId: number, side: Side, importId: number, currency: string, rows: NewRateVersion[]): void {
     const stmt = this.db.prepare(
       `INSERT INTO rates (carrier_id, side, prefix, effective_from_ms, effective_to_ms, kind, destination, rate_per_min_e8, currency,
          first_increment_s, next_increment_s, min_duration_s, grace_s, connection_fee_e8, change_class, deck_change,
@@ -98,8 +121,8 @@ export class RatesRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const r of rows) {
-      stmt.run(carrierId, side, r.prefix, r.from, r.to, r.kind, r.destination, r.rateE8, r.currency, r.first, r.next, r.min, r.grace,
-        r.feeE8, r.changeClass, r.deckChange, r.noticeUntil, r.noticeViolation ? 1 : 0, importId, r.sheet, r.row);
+      stmt.run(carrierId, side, r.prefix, r.from, r.to, r.kind, r.destination, r.rateE8, currency, r.first, r.next, r.min, r.grace,
+        r.feeE8, r.changeClass, r.deckSays, r.noticeUntil, r.noticeViolation ? 1 : 0, importId, r.sheet || null, r.row);
     }
   }
 

@@ -1,8 +1,9 @@
 /** Deck columns: the fields we know, the names carriers give them, and how a header row is found. */
 
 import { DECK_FIELDS, type DeckField } from '../api/deck-fields.ts';
+import { columnLetter } from '../excel/read-table.ts';
 
-export { DECK_FIELDS, type DeckField };
+export { DECK_FIELDS, columnLetter, type DeckField };
 
 const SYNONYMS: Record<Exclude<DeckField, 'ignore'>, string[]> = {
   code: ['code', 'codes', 'prefix', 'prefixes', 'dial code', 'dial codes', 'dialcode', 'dialcodes', 'dst code', 'dest code',
@@ -118,22 +119,12 @@ export function mapColumns(
   return { byIndex, headers };
 }
 
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
-export function headerScore(cells: string[]): { score: number; hasCode: boolean; hasRate: boolean } {
+export function headerScore(cells: string[], template?: Record<string, DeckField>): { score: number; hasCode: boolean; hasRate: boolean } {
   const fields = new Set<DeckField>();
   for (const c of cells) {
-    const f = guessField(c);
-    if (f) fields.add(f);
+    const n = normaliseHeader(c);
+    const f = template && Object.hasOwn(template, n) ? template[n] : guessField(c);
+    if (f && f !== 'ignore') fields.add(f);
   }
   return {
     score: fields.size,

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { DeckImportReport, ParsedArgs } from '../api/contract.ts';
-import { TrunklineError, describeProblem, type Problem } from '../api/errors.ts';
+import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
 import type { JobContext } from '../jobs/jobs.ts';
@@ -13,12 +13,7 @@ import { readDeck, type DateCellRef, type DeckRow } from './read-deck.ts';
 const MAX_PROBLEMS_SHOWN = 500;
 
 function failWithProblems(file: string, problems: Problem[], total: number): never {
-  const first = problems[0]!;
-  throw new TrunklineError(
-    'DECK_PARSE_ERROR',
-    `${total} problem${total === 1 ? '' : 's'} in ${file}; nothing was written. First: ${describeProblem(first)}`,
-    { file, problemCount: total, problems: problems.slice(0, MAX_PROBLEMS_SHOWN) },
-  );
+  throw problemsError(file, problems, total);
 }
 
 /**
@@ -26,11 +21,11 @@ function failWithProblems(file: string, problems: Problem[], total: number): nev
  * user or the carrier's template, else from a date that can only be read one way; with neither,
  * an ambiguous date is an error that names it.
  */
-function resolveDateOrder(rows: DeckRow[], given: DateOrder | undefined, file: string, problems: Problem[], warnings: string[]): DateOrder | undefined {
+function resolveDateOrder(rows: DeckRow[], given: DateOrder | undefined, file: string, xlsx: boolean, problems: Problem[], warnings: string[]): DateOrder | undefined {
   if (given) return given;
   const evidence = new Map<DateOrder, { ref: DateCellRef; row: DeckRow }>();
   for (const r of rows) {
-    for (const ref of [r.from, r.to]) {
+    for (const ref of [r.fromRef, r.toRef]) {
       if (ref?.parse.kind === 'ok' && ref.parse.order && !evidence.has(ref.parse.order)) evidence.set(ref.parse.order, { ref, row: r });
     }
   }
@@ -38,7 +33,7 @@ function resolveDateOrder(rows: DeckRow[], given: DateOrder | undefined, file: s
   const mdy = evidence.get('MDY');
   if (dmy && mdy) {
     problems.push({
-      file, sheet: mdy.row.sheet, row: mdy.row.row, column: mdy.ref.column, value: mdy.ref.text,
+      file, ...(xlsx ? { sheet: mdy.row.sheet } : {}), row: mdy.row.row, column: mdy.ref.column, value: mdy.ref.text,
       message: `dates mix day-first and month-first orders (row ${dmy.row.row} "${dmy.ref.text}" is day-first)`,
     });
     return undefined;
@@ -46,10 +41,25 @@ function resolveDateOrder(rows: DeckRow[], given: DateOrder | undefined, file: s
   const found = dmy ?? mdy;
   if (!found) return undefined;
   const order: DateOrder = dmy ? 'DMY' : 'MDY';
-  if (rows.some((r) => r.from?.parse.kind === 'ambiguous' || r.to?.parse.kind === 'ambiguous')) {
+  if (rows.some((r) => r.fromRef?.parse.kind === 'ambiguous' || r.toRef?.parse.kind === 'ambiguous')) {
     warnings.push(`dates such as 03/04 were read ${order === 'DMY' ? 'day-first' : 'month-first'}, as row ${found.row.row} ("${found.ref.text}") can only be read that way; set --date-order to fix it otherwise`);
   }
   return order;
+}
+
+/** The most common effective instant at or after `since` (the later one on a tie), or null. */
+function mostCommon(rows: ResolvedRow[], since: number): number | null {
+  const tally = new Map<number, number>();
+  for (const r of rows) if (r.from >= since) tally.set(r.from, (tally.get(r.from) ?? 0) + 1);
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const [at, n] of tally) {
+    if (n > bestCount || (n === bestCount && best !== null && at > best)) {
+      best = at;
+      bestCount = n;
+    }
+  }
+  return best;
 }
 
 export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.import'>, job: JobContext): Promise<DeckImportReport> {
@@ -63,19 +73,20 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     defaultIncrement = p;
   }
   job.progress('reading', 0);
+  const T0 = performance.now(); const lap = (n: string) => console.error(n, Math.round(performance.now() - T0));
   const read = await readDeck({
     path: args.file, label: file, sheet: args.sheet, headerRow: args.headerRow, firstRow: args.firstRow, lastRow: args.lastRow,
     template: template?.mapping, overrides: args.map, dateOrder: args.dateOrder ?? template?.dateOrder ?? undefined,
     defaultIncrement, signal: job.signal, onRows: (n) => job.progress('reading', n),
   });
-  const { sha256, bytes } = await hashFile(args.file);
+  lap('read'); const { sha256, bytes } = await hashFile(args.file); lap('hash');
   const problems = [...read.problems];
   let problemCount = read.problemCount;
   const warnings = [...read.warnings];
 
   // Instants: a zone the deck states (a cell, the notes block, a header) beats the carrier's.
   const zone = read.notes.zone ?? read.columnZone ?? carrier.timezone;
-  const order = resolveDateOrder(read.rows, args.dateOrder ?? template?.dateOrder ?? undefined, file, problems, warnings);
+  const order = resolveDateOrder(read.rows, args.dateOrder ?? template?.dateOrder ?? undefined, file, read.format === 'xlsx', problems, warnings);
   let fileEffective: number | null = null;
   if (args.effective) {
     const p = parseInstant(args.effective, zone, order);
@@ -93,13 +104,14 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
 
   const instant = (ref: DateCellRef | null, r: DeckRow): number | null | undefined => {
     if (!ref) return null;
+    if (ref.ms !== undefined) return ref.ms ?? undefined;
     let parse = ref.parse;
     if (parse.kind === 'ambiguous') {
       if (!order) {
         problemCount++;
         if (problems.length < MAX_PROBLEMS_SHOWN) {
           problems.push({
-            file, sheet: r.sheet, row: r.row, column: ref.column, value: ref.text,
+            file, ...(read.format === 'xlsx' ? { sheet: r.sheet } : {}), row: r.row, column: ref.column, value: ref.text,
             message: 'the date is ambiguous: day and month could be either way; set the order with --date-order DMY or MDY (it is then kept in the carrier\'s template)',
           });
         }
@@ -107,16 +119,18 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
       }
       parse = parseDateText(ref.text, order);
     }
-    if (parse.kind !== 'ok') return undefined;
-    return wallToInstant(parse.wall, zone);
+    ref.ms = parse.kind === 'ok' ? wallToInstant(parse.wall, zone) : null;
+    return ref.ms ?? undefined;
   };
 
-  const resolved: ResolvedRow[] = [];
+  // Rows are resolved in place: a 300k-row deck is not copied.
+  const resolved: ResolvedRow[] = read.rows;
+  let kept = 0;
   let undated = 0;
   let firstUndated: DeckRow | undefined;
   for (const r of read.rows) {
-    const from = instant(r.from, r);
-    const to = instant(r.to, r);
+    const from = instant(r.fromRef, r);
+    const to = instant(r.toRef, r);
     if (from === undefined || to === undefined) continue;
     const effective = from ?? fileEffective;
     if (effective === null) {
@@ -124,12 +138,12 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
       firstUndated ??= r;
       continue;
     }
-    resolved.push({
-      prefix: r.prefix, destination: r.destination, kind: r.kind, rateE8: r.rateE8, from: effective, to,
-      first: r.first, next: r.next, min: r.min, grace: r.grace, feeE8: r.feeE8, deckSays: r.deckSays, deckClass: r.deckClass,
-      sheet: read.format === 'xlsx' ? r.sheet : null, row: r.row,
-    });
+    r.from = effective;
+    r.to = to;
+    if (read.format !== 'xlsx') r.sheet = '';
+    resolved[kept++] = r;
   }
+  resolved.length = kept;
   if (undated > 0 && firstUndated) {
     throw new TrunklineError(
       'DECK_NO_EFFECTIVE_DATE',
@@ -138,34 +152,34 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     );
   }
   if (problems.length > 0) failWithProblems(file, problems, problemCount);
-
+  lap('resolve');
   const currency = read.currency ?? carrier.currency;
   if (currency !== carrier.currency) warnings.push(`the deck is in ${currency} and ${carrier.name} settles in ${carrier.currency}; rates are kept in ${currency}`);
 
-  // A full deck closes what it omits at its own date: the stated one, else the date most of its rows carry.
+  // A full deck closes what it omits at its own date: the stated one, else the date most of its
+  // rows that take effect after it was received carry (unchanged rows often keep their old dates).
   let closuresAt: number | null = null;
   if (args.mode === 'full') {
     if (fileEffective !== null) closuresAt = fileEffective;
     else {
-      const tally = new Map<number, number>();
-      for (const r of resolved) tally.set(r.from, (tally.get(r.from) ?? 0) + 1);
-      let best = -1;
-      for (const [at, n] of tally) {
-        if (closuresAt === null || n > best || (n === best && at > closuresAt)) {
-          closuresAt = at;
-          best = n;
-        }
+      closuresAt = mostCommon(resolved, receivedAt) ?? mostCommon(resolved, Number.MIN_SAFE_INTEGER);
+      if (closuresAt !== null) {
+        warnings.push(`the file states no effective date; codes it omits are closed at ${isoInstant(closuresAt)}, the date most of its rows dated after its receipt carry (choose another with --effective)`);
       }
-      if (closuresAt !== null) warnings.push(`the file states no effective date; codes it omits are closed at ${isoInstant(closuresAt)}, the date most of its rows carry (use --effective to choose)`);
     }
   }
 
   if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the import was cancelled; nothing was written');
   job.progress('classifying', 0, resolved.length);
-  const existing = ctx.rates.currentVersions(carrier.id, args.side);
+  let earliest = closuresAt ?? Number.MAX_SAFE_INTEGER;
+  for (const r of resolved) if (r.from < earliest) earliest = r.from;
+  const existing = ctx.rates.currentVersions(carrier.id, args.side, earliest);
   const plan = planImport({
-    existing, rows: resolved, mode: args.mode, closuresAt, receivedAt, notice: carrier.notice, zone: carrier.timezone, currency, file,
+    existing, rows: resolved, mode: args.mode, closuresAt, receivedAt, notice: carrier.notice, zone: carrier.timezone, file,
+    destinationOf: (id) => ctx.rates.destinationOf(id), baseline: !ctx.decks.hasImports(carrier.id, args.side),
+    codeColumn: (sheet) => read.codeColumns.get(sheet || read.sheets[0]!.name) ?? 'code',
   });
+  lap('plan');
   if (plan.problems.length > 0) failWithProblems(file, plan.problems, plan.problems.length);
   warnings.push(...plan.warnings);
 
@@ -194,7 +208,7 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
       importedAt: ctx.clock(), importedBy: ctx.actor,
     });
     ctx.rates.supersede(plan.supersede, importId);
-    ctx.rates.insertVersions(carrier.id, args.side, importId, plan.inserts);
+    ctx.rates.insertVersions(carrier.id, args.side, importId, currency, plan.inserts);
     ctx.rates.setEffectiveTo(plan.effectiveTo);
     if (args.saveTemplate) {
       ctx.decks.saveTemplate(carrier.id, args.side, {
@@ -204,7 +218,7 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     }
     return importId;
   });
-  report.importId = commit.immediate();
+  report.importId = commit.immediate(); lap('commit');
   job.progress('done', plan.inserts.length, plan.inserts.length);
   ctx.log.info('deck imported', { importId: report.importId, carrier: carrier.name, file, counts: plan.counts });
   return report;

@@ -45,7 +45,7 @@ export async function inspectDeck(ctx: EngineContext, args: ParsedArgs<'decks.in
       if (code !== undefined && code !== null && expandCodes(cellText(code)).ok) lastData = r.row;
     };
     const detect = (): void => {
-      header = findHeaderRow(head, args.headerRow);
+      header = findHeaderRow(head, args.headerRow, template?.mapping);
       if (!header) return;
       const mapped = mapColumns(header.cells.map((c) => cellText(c).trim()), template?.mapping, {});
       for (const [i, f] of mapped.byIndex) if (f === 'code' || (f === 'country_code' && codeColumn < 0)) codeColumn = i;

@@ -1,6 +1,7 @@
-import type { ChangeClass, DeckSheetReport, MappingEntry } from '../api/contract.ts';
-import { TrunklineError, type Problem } from '../api/errors.ts';
-import { cellText, openTable, type Cell, type TableRow } from '../excel/read-table.ts';
+import type { DeckSheetReport, MappingEntry } from '../api/contract.ts';
+import type { ResolvedRow } from './plan-import.ts';
+import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
+import { cellText, openTable, rowIterator, type Cell, type TableRow } from '../excel/read-table.ts';
 import { parseScaledDecimal, spreadsheetNumberToDecimalString } from '../money/scaled-decimal.ts';
 import { parseDateCell, type DateOrder, type DateParse, type WallTime } from '../time/parse-date.ts';
 import { columnLetter, mapColumns, normaliseHeader, type DeckField } from './columns.ts';
@@ -9,21 +10,13 @@ import { currencyInHeader, readNotes, type DeckNotes } from './notes-block.ts';
 import { expandCodes } from './parse-codes.ts';
 import { parseChangeWord, parseIncrement, parseSeconds, type Increment } from './parse-terms.ts';
 
-/** One prefix of one deck row, parsed; dates stay wall-clock readings until the whole file is seen. */
-export interface DeckRow {
-  prefix: string;
-  destination: string;
-  kind: 'rate' | 'closed' | 'blocked';
-  rateE8: number | null;
-  from: DateCellRef | null;
-  to: DateCellRef | null;
-  first: number;
-  next: number;
-  min: number;
-  grace: number;
-  feeE8: number;
-  deckSays: string | null;
-  deckClass: ChangeClass | null;
+/**
+ * One prefix of one deck row, parsed. Its dates stay wall-clock readings (fromRef, toRef) until the
+ * whole file is seen and the day/month order is known; the importer then fills `from` and `to`.
+ */
+export interface DeckRow extends ResolvedRow {
+  fromRef: DateCellRef | null;
+  toRef: DateCellRef | null;
   sheet: string;
   row: number;
 }
@@ -33,6 +26,8 @@ export interface DateCellRef {
   parse: DateParse;
   text: string;
   column: string;
+  /** The instant, once the importer has resolved it (undefined: not yet; null: it cannot be). */
+  ms?: number | null;
 }
 
 export interface ReadDeckOptions {
@@ -62,6 +57,8 @@ export interface ReadDeckResult {
   currency: string | null;
   /** A zone named by a header ("Effective Date (UTC)"), which applies to that column's dates. */
   columnZone: string | null;
+  /** The header of the dial-code column, per sheet, to name it in problems found later. */
+  codeColumns: Map<string, string>;
   problems: Problem[];
   problemCount: number;
   warnings: string[];
@@ -104,6 +101,8 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
   };
 
   const rows: DeckRow[] = [];
+  const codeColumns = new Map<string, string>();
+  const dateCache = new Map<string, DateCellRef>();
   const sheets: DeckSheetReport[] = [];
   let mapping: MappingEntry[] = [];
   let templateMapping: Record<string, DeckField> = {};
@@ -117,7 +116,7 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
   for await (const sheet of table.sheets) {
     seenSheets.push(sheet.name);
     const wanted = opts.sheet === undefined || opts.sheet.toLowerCase() === sheet.name.toLowerCase();
-    const iterator = sheet.rows[Symbol.asyncIterator]();
+    const iterator = rowIterator(sheet.rows);
     if (!wanted) {
       while (!(await iterator.next()).done) { /* drain: a streamed workbook reads sheets in order */ }
       continue;
@@ -125,13 +124,22 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
     // The notes block and the header are within the first rows; buffer them, then stream the rest.
     const buffered: TableRow[] = [];
     const searchTo = Math.max(HEADER_SEARCH_ROWS, opts.headerRow ?? 0);
+    // A reader's error among these rows waits until the header can name its column.
+    let deferred: unknown;
     for (;;) {
-      const next = await iterator.next();
+      let next: IteratorResult<TableRow>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        deferred = e;
+        break;
+      }
       if (next.done) break;
       buffered.push(next.value);
       if (next.value.row >= searchTo) break;
     }
-    const header = findHeaderRow(buffered, opts.headerRow);
+    const header = findHeaderRow(buffered, opts.headerRow, opts.template);
+    if (deferred) throw nameColumns(deferred, header ? rowText(header.cells).map((h) => h.trim()) : []);
     if (!header) {
       while (!(await iterator.next()).done) { /* drain */ }
       skippedSheets.push(sheet.name);
@@ -159,6 +167,8 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
       templateMapping = {};
       for (const [i, f] of map.byIndex) if (headers[i]) templateMapping[normaliseHeader(headers[i]!)] = f;
     }
+    const codeCol = col.get('code') ?? col.get('area_codes') ?? col.get('country_code')!;
+    codeColumns.set(sheet.name, headers[codeCol] || columnLetter(codeCol));
     const rateCol = col.get('rate') ?? col.get('rate_peak')!;
     if (!col.has('rate') && col.has('rate_peak')) warn('peak', 'the deck has peak and off-peak rates; the peak rate is used for every call');
     else if (col.has('rate_offpeak')) warn('offpeak', 'the deck has an off-peak rate column; it is not used (the rate column is)');
@@ -184,18 +194,50 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
     let fillCountryCode = '';
     let fillDestination = '';
 
-    const handle = (r: TableRow): void => {
-      if (r.row < firstRow || r.row > lastRow || isBlank(r.cells)) return;
+    // Helpers over the row being read, made once per sheet rather than once per row.
+    let r: TableRow = header;
+    const cell = (f: DeckField): Cell => {
+      const i = col.get(f);
+      return i === undefined ? null : (r.cells[i] ?? null);
+    };
+    const text = (f: DeckField): string => cellText(cell(f)).trim();
+    const at = (f: DeckField, value: string, message: string): void => {
+      const i = col.get(f);
+      problem({ sheet: sheetLabel, row: r.row, column: i === undefined ? f : headers[i] || columnLetter(i), value, message });
+    };
+    const seconds = (f: DeckField, what: string): number => {
+      const t = text(f);
+      if (t === '') return 0;
+      const v = parseSeconds(t, what);
+      if (typeof v !== 'number') {
+        at(f, t, v.error);
+        return 0;
+      }
+      return v;
+    };
+    const dateRef = (f: DeckField): DateCellRef | null => {
+      const c = cell(f);
+      if (c === null || (typeof c === 'string' && c.trim() === '')) return null;
+      const i = col.get(f)!;
+      // A deck repeats a handful of dates thousands of times: each distinct cell is parsed once.
+      const key = `${i}\u0000${c instanceof Date ? `d${c.getTime()}` : typeof c === 'number' ? `n${c}` : c.trim()}`;
+      let ref = dateCache.get(key);
+      if (!ref) {
+        ref = { parse: parseDateCell(typeof c === 'string' ? c.trim() : c, opts.dateOrder), text: cellText(c).trim(), column: headers[i] || columnLetter(i) };
+        dateCache.set(key, ref);
+      }
+      if (ref.parse.kind === 'error') {
+        at(f, ref.text, `the date is not valid: ${ref.parse.reason}`);
+        return null;
+      }
+      return ref;
+    };
+
+    const handle = (row: TableRow): void => {
+      if (row.row < firstRow || row.row > lastRow || isBlank(row.cells)) return;
+      r = row;
       sheetRows++;
-      const cell = (f: DeckField): Cell => {
-        const i = col.get(f);
-        return i === undefined ? null : (r.cells[i] ?? null);
-      };
-      const text = (f: DeckField): string => cellText(cell(f)).trim();
-      const at = (f: DeckField, value: string, message: string): void => {
-        const i = col.get(f);
-        problem({ sheet: sheetLabel, row: r.row, column: i === undefined ? f : headers[i] || columnLetter(i), value, message });
-      };
+      const problemsBefore = problemCount;
 
       // A merged or filled-down country cell is written once for the rows below it.
       let country = text('country');
@@ -265,16 +307,6 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
           else inc = { first: a, next: b };
         }
       }
-      const seconds = (f: DeckField, what: string): number => {
-        const t = text(f);
-        if (t === '') return 0;
-        const v = parseSeconds(t, what);
-        if (typeof v !== 'number') {
-          at(f, t, v.error);
-          return 0;
-        }
-        return v;
-      };
       const min = seconds('min_duration', 'minimum duration');
       const grace = seconds('grace', 'grace period');
       let feeE8 = 0;
@@ -290,17 +322,6 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
         if (!currency) currency = rowCurrency;
         else if (rowCurrency !== currency) at('currency', rowCurrency, `the deck mixes currencies (${currency} above)`);
       }
-      const dateRef = (f: DeckField): DateCellRef | null => {
-        const c = cell(f);
-        if (c === null || (typeof c === 'string' && c.trim() === '')) return null;
-        const i = col.get(f)!;
-        const ref: DateCellRef = { parse: parseDateCell(typeof c === 'string' ? c.trim() : c, opts.dateOrder), text: cellText(c).trim(), column: headers[i] || columnLetter(i) };
-        if (ref.parse.kind === 'error') {
-          at(f, ref.text, `the date is not valid: ${ref.parse.reason}`);
-          return null;
-        }
-        return ref;
-      };
       const from = dateRef('effective_from');
       const to = dateRef('effective_to');
 
@@ -310,26 +331,33 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
       if (country && destination && !destination.toLowerCase().startsWith(country.toLowerCase())) destination = `${country} - ${destination}`;
       else if (country && !destination) destination = country;
 
+      // A row with a problem is reported, not half-imported: the import fails whole anyway.
+      if (problemCount > problemsBefore) return;
       for (const prefix of codes.prefixes) {
         rows.push({
-          prefix, destination, kind, rateE8, from, to,
+          // `from` starts as a double (NaN), as the instant it becomes: a small-integer start would make V8 migrate every row object.
+          prefix, destination, kind, rateE8, from: Number.NaN, to: null, fromRef: from, toRef: to,
           first: inc.first, next: inc.next, min, grace, feeE8,
-          deckSays: changeText || null, deckClass,
+          deckSays: changeText || null, deckClass, changeClass: null, noticeUntil: null, noticeViolation: false,
           sheet: sheet.name, row: r.row,
         });
       }
     };
 
     for (const r of buffered) if (r.row > header.row) handle(r);
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      handle(next.value);
-      if (next.value.row % 5000 === 0) {
-        opts.onRows?.(rowsRead + sheetRows);
-        if (opts.signal?.aborted) throw new TrunklineError('JOB_CANCELLED', 'the import was cancelled; nothing was written');
-        await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        handle(next.value);
+        if (next.value.row % 5000 === 0) {
+          opts.onRows?.(rowsRead + sheetRows);
+          if (opts.signal?.aborted) throw new TrunklineError('JOB_CANCELLED', 'the import was cancelled; nothing was written');
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
+    } catch (e) {
+      throw nameColumns(e, headers);
     }
     rowsRead += sheetRows;
     sheets.push({ name: sheet.name, headerRow: header.row, firstRow, lastRow: Math.min(lastRow, lastDataRow), rowsRead: sheetRows });
@@ -354,8 +382,19 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
   }
   return {
     format: table.format, sheets, mapping, templateMapping, rows, rowsRead, notes,
-    currency: currency ?? notes.currency, columnZone, problems, problemCount, warnings,
+    currency: currency ?? notes.currency, columnZone, codeColumns, problems, problemCount, warnings,
   };
+}
+
+/** A reader's problem names columns by letter; once the header is known, by its text. */
+function nameColumns(e: unknown, headers: string[]): unknown {
+  if (!(e instanceof TrunklineError) || e.code !== 'DECK_PARSE_ERROR') return e;
+  const problems = (e.details?.problems as Problem[] | undefined) ?? [];
+  for (const p of problems) {
+    const i = headers.findIndex((_, k) => columnLetter(k) === p.column);
+    if (i >= 0 && headers[i]) p.column = headers[i];
+  }
+  return problemsError(String(e.details?.file ?? ''), problems, Number(e.details?.problemCount ?? problems.length));
 }
 
 export type { WallTime };

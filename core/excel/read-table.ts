@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { TrunklineError } from '../api/errors.ts';
+import { TrunklineError, problemsError } from '../api/errors.ts';
 import { spreadsheetNumberToDecimalString } from '../money/scaled-decimal.ts';
 
 /** A cell as read: text, a number (XLSX), a Date carrying wall-clock time as UTC (XLSX date cells), or nothing. */
@@ -16,7 +16,13 @@ export interface TableRow {
 
 export interface TableSheet {
   name: string;
-  rows: AsyncIterable<TableRow>;
+  /** CSV rows come synchronously (cheaper per row); XLSX rows as the zip streams in. */
+  rows: AsyncIterable<TableRow> | Iterable<TableRow>;
+}
+
+/** One iterator over either kind of rows; `await` on its sync results costs next to nothing. */
+export function rowIterator(rows: TableSheet['rows']): AsyncIterator<TableRow> | Iterator<TableRow> {
+  return Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
 }
 
 export interface Table {
@@ -142,22 +148,62 @@ export function guessDelimiter(text: string): string {
 }
 
 async function* csvSheets(text: string, delimiter: string, label: string): AsyncGenerator<TableSheet> {
-  const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
-  const fatal = parsed.errors.find((e) => e.type === 'Quotes');
-  if (fatal) {
-    throw new TrunklineError('DECK_PARSE_ERROR', `${label}: row ${(fatal.row ?? 0) + 1}: ${fatal.message}`, {
-      file: label,
-      problems: [{ file: label, row: (fatal.row ?? 0) + 1, message: fatal.message }],
-    });
-  }
-  const data = parsed.data;
   const name = label.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
-  yield {
-    name,
-    rows: (async function* () {
-      for (let i = 0; i < data.length; i++) yield { row: i + 1, cells: data[i]! };
-    })(),
-  };
+  yield { name, rows: csvRows(text, delimiter, label) };
+}
+
+/** Rows parsed a batch at a time (the parser pauses between batches), so a big file is never held as rows all at once. */
+function* csvRows(text: string, delimiter: string, label: string): Generator<TableRow> {
+  let queue: string[][] = [];
+  let paused: Papa.Parser | undefined;
+  let done = false;
+  let quoteError: { row: number; column: string; value: string } | undefined;
+  let seen = 0;
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    step: (res, parser) => {
+      seen++;
+      if (!quoteError) {
+        const e = res.errors.find((x) => x.type === 'Quotes');
+        if (e) {
+          // The open quote swallows the rest of the file into one field: the first with a line break.
+          let at = res.data.findIndex((c) => /[\r\n]/.test(c));
+          if (at < 0) at = res.data.length - 1;
+          quoteError = { row: seen, column: columnLetter(at), value: (res.data[at] ?? '').slice(0, 60) };
+        }
+      }
+      queue.push(res.data);
+      if (queue.length >= 4096) {
+        parser.pause();
+        paused = parser;
+      }
+    },
+    complete: () => {
+      done = true;
+    },
+  });
+  let row = 0;
+  for (;;) {
+    if (quoteError) {
+      // The rows before the broken one are handed over first: they hold the header that names its column.
+      for (const cells of queue) {
+        if (row + 1 >= quoteError.row) break;
+        yield { row: ++row, cells };
+      }
+      throw problemsError(label, [{
+        file: label, row: quoteError.row, column: quoteError.column, value: quoteError.value,
+        message: 'a quoted field is not closed (an opening " has no closing ")',
+      }]);
+    }
+    const batch = queue;
+    queue = [];
+    for (const cells of batch) yield { row: ++row, cells };
+    if (done && queue.length === 0) return;
+    const p = paused;
+    paused = undefined;
+    p?.resume();
+  }
 }
 
 function cellValue(v: ExcelJS.CellValue): Cell {
@@ -214,6 +260,18 @@ async function* xlsxSheets(path: string, label: string): AsyncGenerator<TableShe
 function damaged(e: unknown, label: string): TrunklineError {
   if (e instanceof TrunklineError) return e;
   return new TrunklineError('FILE_UNREADABLE', `${label}: the XLSX file is damaged or truncated (${(e as Error).message})`, { file: label });
+}
+
+/** "A", "B", … "Z", "AA": how a spreadsheet names column `index` (0-based). */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
 }
 
 /** A cell as text the way the spreadsheet shows it: numbers without binary noise, dates as ISO. */

@@ -1,0 +1,55 @@
+/**
+ * `npm run bench`: generates the seeded data, runs each case in its own process, prints a table
+ * and writes bench/results.json. Figures vary ±30–60 % run to run on a shared 2-core machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { baseDeck, nextDeck, writeDeckCsv, writeDeckXlsx } from './generate.ts';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
+const dir = join(import.meta.dirname, 'out');
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+
+const base = baseDeck(ROWS, 1);
+const next = nextDeck(base, 2);
+await writeDeckCsv(join(dir, 'deck-v1.csv'), base);
+await writeDeckCsv(join(dir, 'deck-v2.csv'), next);
+await writeDeckXlsx(join(dir, 'deck-v2.xlsx'), next);
+
+// Cases run bundled, as the shipped CLI and app do (a dev-time TypeScript loader costs time of its own).
+const caseBundle = join(dir, 'case.mjs');
+await build({ entryPoints: [join(import.meta.dirname, 'case.ts')], outfile: caseBundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+
+function run(...args: string[]): Record<string, unknown> {
+  const out = execFileSync(process.execPath, [caseBundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+const db = join(dir, 'bench.db');
+const setup = run('baseline', db, join(dir, 'deck-v1.csv'), 'Bench');
+run('baseline', db, join(dir, 'deck-v1.csv'), 'BenchX');
+const csv = run('import', db, join(dir, 'deck-v2.csv'), 'Bench');
+const xlsx = run('import', db, join(dir, 'deck-v2.xlsx'), 'BenchX');
+const exportCsv = run('export', db, '', join(dir, 'rates.csv'));
+const exportXlsx = run('export', db, '', join(dir, 'rates.xlsx'));
+const lookup = run('lookup', db);
+
+const rows = [
+  { name: `CSV full deck import, ${ROWS / 1000}k rows, classified against an existing ${ROWS / 1000}k deck`, target: '≤ 3 s', value: `${(Number(csv.ms) / 1000).toFixed(2)} s`, rss: csv.maxRssMb, detail: csv },
+  { name: `XLSX full deck import, ${ROWS / 1000}k rows, against an existing ${ROWS / 1000}k deck`, target: '≤ 10 s', value: `${(Number(xlsx.ms) / 1000).toFixed(2)} s`, rss: xlsx.maxRssMb, detail: xlsx },
+  { name: `Rates export to CSV, ${Number(exportCsv.rows) / 1000}k rows`, target: '≤ 2 s', value: `${(Number(exportCsv.ms) / 1000).toFixed(2)} s`, rss: exportCsv.maxRssMb, detail: exportCsv },
+  { name: `Rates export to XLSX, ${Number(exportXlsx.rows) / 1000}k rows`, target: '—', value: `${(Number(exportXlsx.ms) / 1000).toFixed(2)} s`, rss: exportXlsx.maxRssMb, detail: exportXlsx },
+  { name: 'Rate look-up in-process (normalise + longest prefix match)', target: '≥ 1M/s', value: `${(Number(lookup.lookupsPerSecond) / 1e6).toFixed(2)} M/s`, rss: lookup.maxRssMb, detail: lookup },
+  { name: `First deck of a carrier, ${ROWS / 1000}k rows, all written`, target: '—', value: `${(Number(setup.ms) / 1000).toFixed(2)} s`, rss: setup.maxRssMb, detail: setup },
+];
+const peak = Math.max(...rows.map((r) => Number(r.rss)));
+console.log(`Trunkline benchmarks — ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
+console.log('| benchmark | target | measured | peak RSS |');
+console.log('|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.name} | ${r.target} | ${r.value} | ${r.rss} MB |`);
+console.log(`\nPeak RSS of any case: ${peak} MB (target ≤ 400 MB)`);
+writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, node: process.version, rows, peakRssMb: peak }, null, 2) + '\n');

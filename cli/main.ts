@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   DECK_FIELDS, INPUT_ERROR_CODES, describeProblem,
-  type Carrier, type DeckImportReport, type ErrorBody, type MethodName, type Problem, type Result,
+  type Carrier, type DeckImportRecord, type DeckImportReport, type DeckInspectReport, type ErrorBody, type MethodName,
+  type Problem, type RateLookup, type RatesExportReport, type Result,
 } from '../core/api/index.ts';
 import { dirname, join } from 'node:path';
 import { defaultDbPath, resolveDbPath } from '../core/db/default-path.ts';
@@ -329,7 +330,7 @@ function buildCall(command: string, argv: string[]): Call {
       return {
         method: 'decks.inspect',
         args: { file: positionals[0], sheet: str(values, 'sheet'), headerRow: int(values, 'header-row'), carrier: str(values, 'carrier'), side: str(values, 'side') },
-        show: (r: import('../core/api/index.ts').DeckInspectReport) => [
+        show: (r: DeckInspectReport) => [
           `${r.file}: ${r.format}${r.encoding ? `, ${r.encoding}` : ''}${r.delimiter ? `, delimiter "${r.delimiter === '\t' ? '\\t' : r.delimiter}"` : ''}`,
           `sheets: ${r.sheets.map((s) => `${s.name} (${s.rows} rows${s.hasHeader ? '' : ', no table'})`).join(', ')}`,
           `sheet "${r.sheet}": header row ${r.headerRow ?? 'not found'}, data rows ${r.firstRow ?? '?'}–${r.lastRow ?? '?'}`,
@@ -368,7 +369,7 @@ function buildCall(command: string, argv: string[]): Call {
       const { values } = parse(argv, { carrier: { type: 'string' }, side: { type: 'string' } }, 0);
       return {
         method: 'decks.list', args: { carrier: str(values, 'carrier'), side: str(values, 'side') },
-        show: (list: import('../core/api/index.ts').DeckImportRecord[]) => (list.length === 0 ? 'No deck imports yet.\n'
+        show: (list: DeckImportRecord[]) => (list.length === 0 ? 'No deck imports yet.\n'
           : table(['id', 'carrier', 'side', 'mode', 'file', 'rows', 'new', 'inc', 'dec', 'same', 'closed', 'blocked', 'notice!', 'effective', 'imported', 'by'],
             list.map((d) => [d.id, d.carrier, d.side, d.mode, d.fileName, d.rowsRead, d.counts.new, d.counts.increase, d.counts.decrease, d.counts.unchanged,
               d.counts.closed, d.counts.blocked, d.noticeViolations, d.effectiveAt ?? '', d.importedAt, d.importedBy])) + '\n'),
@@ -379,7 +380,7 @@ function buildCall(command: string, argv: string[]): Call {
       return {
         method: 'rates.lookup',
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), number: need(values, 'number'), at: str(values, 'at') },
-        show: (r: import('../core/api/index.ts').RateLookup) => [
+        show: (r: RateLookup) => [
           `${r.number} → ${r.normalised} matches ${r.prefix} ${r.destination}`,
           `  rate ${r.rate} ${r.currency}/min, ${r.firstIncrement}/${r.nextIncrement}${r.minDuration ? `, minimum ${r.minDuration}s` : ''}${r.grace ? `, grace ${r.grace}s` : ''}${r.connectionFee !== '0.0000' ? `, connection fee ${r.connectionFee}` : ''}`,
           `  in force from ${r.effectiveFrom}${r.effectiveTo ? ` until ${r.effectiveTo}` : ''} (rate #${r.rateId}, import #${r.importId})`,
@@ -391,7 +392,7 @@ function buildCall(command: string, argv: string[]): Call {
       return {
         method: 'rates.export', long: true,
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), at: str(values, 'at'), out: need(values, 'out') },
-        show: (r: import('../core/api/index.ts').RatesExportReport) => `Wrote ${r.rows} rates in force at ${r.at} to ${r.file}\n`,
+        show: (r: RatesExportReport) => `Wrote ${r.rows} rates in force at ${r.at} to ${r.file}\n`,
       };
     }
     case 'demo':

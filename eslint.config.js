@@ -30,6 +30,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: uiAndShell, message: 'core/ runs under plain Node: no electron, react or UI.' }] }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+      // The engine speaks through its logger and its results, never straight to a terminal.
+      'no-console': 'error',
     },
   },
   {

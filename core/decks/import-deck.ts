@@ -73,13 +73,12 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     defaultIncrement = p;
   }
   job.progress('reading', 0);
-  const T0 = performance.now(); const lap = (n: string) => console.error(n, Math.round(performance.now() - T0));
   const read = await readDeck({
     path: args.file, label: file, sheet: args.sheet, headerRow: args.headerRow, firstRow: args.firstRow, lastRow: args.lastRow,
     template: template?.mapping, overrides: args.map, dateOrder: args.dateOrder ?? template?.dateOrder ?? undefined,
     defaultIncrement, signal: job.signal, onRows: (n) => job.progress('reading', n),
   });
-  lap('read'); const { sha256, bytes } = await hashFile(args.file); lap('hash');
+  const { sha256, bytes } = await hashFile(args.file);
   const problems = [...read.problems];
   let problemCount = read.problemCount;
   const warnings = [...read.warnings];
@@ -152,7 +151,6 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     );
   }
   if (problems.length > 0) failWithProblems(file, problems, problemCount);
-  lap('resolve');
   const currency = read.currency ?? carrier.currency;
   if (currency !== carrier.currency) warnings.push(`the deck is in ${currency} and ${carrier.name} settles in ${carrier.currency}; rates are kept in ${currency}`);
 
@@ -179,7 +177,6 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     destinationOf: (id) => ctx.rates.destinationOf(id), baseline: !ctx.decks.hasImports(carrier.id, args.side),
     codeColumn: (sheet) => read.codeColumns.get(sheet || read.sheets[0]!.name) ?? 'code',
   });
-  lap('plan');
   if (plan.problems.length > 0) failWithProblems(file, plan.problems, plan.problems.length);
   warnings.push(...plan.warnings);
 
@@ -218,7 +215,7 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
     }
     return importId;
   });
-  report.importId = commit.immediate(); lap('commit');
+  report.importId = commit.immediate();
   job.progress('done', plan.inserts.length, plan.inserts.length);
   ctx.log.info('deck imported', { importId: report.importId, carrier: carrier.name, file, counts: plan.counts });
   return report;

@@ -1,5 +1,6 @@
 import { CarriersRepo } from './db/carriers-repo.ts';
 import { DecksRepo } from './db/decks-repo.ts';
+import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
 import { RatesRepo } from './db/rates-repo.ts';
 import type { Jobs } from './jobs/jobs.ts';
@@ -12,12 +13,13 @@ export interface EngineContext {
   carriers: CarriersRepo;
   decks: DecksRepo;
   rates: RatesRepo;
+  meta: MetaRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates'> {
-  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db) };
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta'> {
+  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db) };
 }

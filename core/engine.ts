@@ -11,6 +11,8 @@ import { inspectDeck } from './decks/inspect-deck.ts';
 import { openDatabase, type OpenOptions } from './db/open.ts';
 import { Jobs } from './jobs/jobs.ts';
 import { exportRates, lookupRate } from './rates/handlers.ts';
+import { queryRates, rateHistory } from './rates/query.ts';
+import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
 
 export interface EngineOptions {
@@ -47,6 +49,11 @@ const handlers: Handlers = {
   },
   'rates.lookup': lookupRate,
   'rates.export': (ctx, a) => ctx.jobs.run('rates.export', a.jobId, (job) => exportRates(ctx, a, job)),
+  'rates.query': queryRates,
+  'rates.history': rateHistory,
+  'workspace.info': workspaceInfo,
+  'workspace.backup': backupWorkspace,
+  'workspace.seedDemo': seedDemo,
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
 };
 

@@ -83,6 +83,9 @@ const FilePath = z.string().min(1, 'file path is empty');
 const JobId = z.string().min(1).max(100);
 const Increment = z.string().regex(/^\d+\/\d+$/, 'an increment is written a/b, e.g. 60/60');
 
+/** Columns the rates grid can sort by, server-side. */
+export const RATE_SORT_COLUMNS = ['carrier', 'side', 'prefix', 'destination', 'rate', 'effectiveFrom', 'effectiveTo', 'changeClass'] as const;
+
 export const ChangeClass = z.enum(['new', 'increase', 'decrease', 'unchanged', 'closed', 'blocked']);
 export type ChangeClass = z.infer<typeof ChangeClass>;
 
@@ -136,6 +139,26 @@ export const schemas = {
     format: z.enum(['csv', 'xlsx']).optional(),
     jobId: JobId.optional(),
   }),
+  'rates.query': z.object({
+    carrier: CarrierName.optional(),
+    side: Side.optional(),
+    /** The instant the grid shows ("as of"); default now. Ignored when scope is 'all'. */
+    at: z.string().min(1).optional(),
+    /** 'in-force': the versions in force at `at`; 'all': every current version, past and future. */
+    scope: z.enum(['in-force', 'all']).default('in-force'),
+    /** Prefixes starting with these digits. */
+    prefix: z.string().regex(/^\d{1,15}$/, 'digits only').optional(),
+    /** Destinations containing this text (any case). */
+    destination: z.string().min(1).max(100).optional(),
+    startRow: z.number().int().min(0),
+    endRow: z.number().int().min(1),
+    sort: z.array(z.object({ colId: z.enum(RATE_SORT_COLUMNS), sort: z.enum(['asc', 'desc']) })).max(4).default([]),
+  }).refine((a) => a.endRow > a.startRow && a.endRow - a.startRow <= 1000, { message: 'a page is 1 to 1000 rows (endRow > startRow)' }),
+  'rates.history': z.object({ carrier: CarrierName, side: Side, prefix: z.string().regex(/^\d{1,15}$/, 'digits only') }),
+  'workspace.info': z.object({}),
+  'workspace.backup': z.object({ out: FilePath }),
+  /** Seeds an empty workspace with demo carriers and decks from a fixtures folder, and marks it as the demo. */
+  'workspace.seedDemo': z.object({ fixturesDir: FilePath }),
   'jobs.cancel': z.object({ jobId: JobId }),
 } as const;
 
@@ -265,6 +288,52 @@ export interface RatesExportReport {
   at: string;
 }
 
+/** One row of the rates grid: a version, with why it is there. */
+export interface RateRow {
+  id: number;
+  carrier: string;
+  side: Side;
+  prefix: string;
+  destination: string;
+  kind: 'rate' | 'closed' | 'blocked';
+  rate: string | null;
+  currency: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  firstIncrement: number;
+  nextIncrement: number;
+  minDuration: number;
+  grace: number;
+  connectionFee: string;
+  changeClass: ChangeClass;
+  noticeViolation: boolean;
+  noticeUntil: string | null;
+  importId: number;
+}
+
+export interface RatesPage {
+  rows: RateRow[];
+  /** The number of rows when this page reaches the end, else null (more may follow). */
+  lastRow: number | null;
+  at: string;
+}
+
+/** A version in a prefix's history, including those a later import replaced. */
+export interface RateHistoryEntry extends RateRow {
+  deckChange: string | null;
+  fileName: string;
+  importedAt: string;
+  supersededByImportId: number | null;
+}
+
+export interface WorkspaceInfo {
+  dbPath: string;
+  schemaVersion: number;
+  demo: boolean;
+  carriers: number;
+  deckImports: number;
+}
+
 export interface Outputs {
   'carriers.create': Carrier;
   'carriers.list': Carrier[];
@@ -275,6 +344,11 @@ export interface Outputs {
   'decks.list': DeckImportRecord[];
   'rates.lookup': RateLookup;
   'rates.export': RatesExportReport;
+  'rates.query': RatesPage;
+  'rates.history': RateHistoryEntry[];
+  'workspace.info': WorkspaceInfo;
+  'workspace.backup': { file: string; bytes: number };
+  'workspace.seedDemo': { seeded: boolean; imported: { carrier: string; file: string; prefixes: number }[] };
   'jobs.cancel': { cancelled: boolean };
 }
 

@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './result.ts';
 export { DECK_FIELDS } from './deck-fields.ts';
+export type { DroppedFile, PickedFile, TrunklineBridge } from './bridge.ts';

@@ -119,6 +119,16 @@ CREATE UNIQUE INDEX rates_current_key ON rates (carrier_id, side, prefix, effect
 CREATE INDEX rates_by_import ON rates (import_id);
 `,
   },
+  {
+    id: 2,
+    name: 'workspace meta; rates by prefix across carriers',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- The rates grid over the whole store pages in prefix order across carriers.
+CREATE INDEX rates_by_prefix ON rates (prefix, effective_from_ms) WHERE superseded_by_import_id IS NULL;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

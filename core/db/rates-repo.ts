@@ -1,4 +1,4 @@
-import type { ChangeClass, Side } from '../api/contract.ts';
+import type { ChangeClass, RATE_SORT_COLUMNS, Side } from '../api/contract.ts';
 import type { Db } from './open.ts';
 
 /**
@@ -84,6 +84,57 @@ function inForce(r: InForceRaw): InForceRate {
   };
 }
 
+/** A version as the rates grid shows it. */
+export interface RateGridRow {
+  id: number;
+  carrier: string;
+  side: Side;
+  prefix: string;
+  destination: string;
+  kind: 'rate' | 'closed' | 'blocked';
+  rateE8: number | null;
+  currency: string;
+  from: number;
+  to: number | null;
+  first: number;
+  next: number;
+  min: number;
+  grace: number;
+  feeE8: number;
+  changeClass: ChangeClass;
+  noticeViolation: number;
+  noticeUntil: number | null;
+  importId: number;
+}
+
+export interface RatePageQuery {
+  carrierId?: number;
+  side?: Side;
+  /** Only versions in force at this instant (closed ones are not in force); all current versions if absent. */
+  at?: number;
+  prefix?: string;
+  destination?: string;
+  sort: { colId: (typeof RATE_SORT_COLUMNS)[number]; sort: 'asc' | 'desc' }[];
+  offset: number;
+  limit: number;
+}
+
+const GRID_COLUMNS = `r.id, c.name AS carrier, r.side, r.prefix, r.destination, r.kind, r.rate_per_min_e8 AS rateE8, r.currency,
+  r.effective_from_ms AS "from", r.effective_to_ms AS "to", r.first_increment_s AS first, r.next_increment_s AS next,
+  r.min_duration_s AS min, r.grace_s AS grace, r.connection_fee_e8 AS feeE8, r.change_class AS changeClass,
+  r.notice_violation AS noticeViolation, r.notice_until_ms AS noticeUntil, r.import_id AS importId`;
+
+const SORT_SQL: Record<(typeof RATE_SORT_COLUMNS)[number], string> = {
+  carrier: 'c.name COLLATE NOCASE',
+  side: 'r.side',
+  prefix: 'r.prefix',
+  destination: 'r.destination COLLATE NOCASE',
+  rate: 'r.rate_per_min_e8',
+  effectiveFrom: 'r.effective_from_ms',
+  effectiveTo: 'r.effective_to_ms',
+  changeClass: 'r.change_class',
+};
+
 export class RatesRepo {
   constructor(private readonly db: Db) {}
 
@@ -163,5 +214,48 @@ export class RatesRepo {
       .raw()
       .get(carrierId, side, ...prefixes, atMs, atMs) as InForceRaw | undefined;
     return r && inForce(r);
+  }
+
+  /** One page of versions, filtered and sorted in SQLite; every order ends on a full tie-breaker. */
+  page(q: RatePageQuery): RateGridRow[] {
+    const where = ['r.superseded_by_import_id IS NULL'];
+    const params: Record<string, unknown> = { limit: q.limit, offset: q.offset };
+    if (q.carrierId !== undefined) {
+      where.push('r.carrier_id = @carrier');
+      params.carrier = q.carrierId;
+    }
+    if (q.side) {
+      where.push('r.side = @side');
+      params.side = q.side;
+    }
+    if (q.at !== undefined) {
+      where.push("r.effective_from_ms <= @at AND (r.effective_to_ms IS NULL OR r.effective_to_ms > @at) AND r.kind <> 'closed'");
+      params.at = q.at;
+    }
+    if (q.prefix) {
+      // A range on the index rather than LIKE: ':' sorts right after '9'.
+      where.push('r.prefix >= @prefixFrom AND r.prefix < @prefixTo');
+      params.prefixFrom = q.prefix;
+      params.prefixTo = q.prefix + ':';
+    }
+    if (q.destination) {
+      where.push("r.destination LIKE @destination ESCAPE '\\'");
+      params.destination = `%${q.destination.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    }
+    const order = [...q.sort.map((s) => `${SORT_SQL[s.colId]} ${s.sort === 'desc' ? 'DESC' : 'ASC'}`), 'r.prefix', 'r.effective_from_ms', 'r.id'];
+    return this.db
+      .prepare(`SELECT ${GRID_COLUMNS} FROM rates r JOIN carriers c ON c.id = r.carrier_id WHERE ${where.join(' AND ')}
+        ORDER BY ${order.join(', ')} LIMIT @limit OFFSET @offset`)
+      .all(params) as RateGridRow[];
+  }
+
+  history(carrierId: number, side: Side, prefix: string): (RateGridRow & { deckChange: string | null; fileName: string; importedAt: number; supersededBy: number | null })[] {
+    return this.db
+      .prepare(`SELECT ${GRID_COLUMNS}, r.deck_change AS deckChange, d.file_name AS fileName, d.imported_at_ms AS importedAt,
+          r.superseded_by_import_id AS supersededBy
+        FROM rates r JOIN carriers c ON c.id = r.carrier_id JOIN deck_imports d ON d.id = r.import_id
+        WHERE r.carrier_id = ? AND r.side = ? AND r.prefix = ?
+        ORDER BY r.effective_from_ms, r.id`)
+      .all(carrierId, side, prefix) as (RateGridRow & { deckChange: string | null; fileName: string; importedAt: number; supersededBy: number | null })[];
   }
 }

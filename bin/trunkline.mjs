@@ -3,6 +3,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// `trunkline … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const bundle = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
 if (!existsSync(bundle)) {
   process.stderr.write('trunkline: the CLI is not built yet; run `npm run build` in the Trunkline folder.\n');

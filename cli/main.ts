@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   DECK_FIELDS, INPUT_ERROR_CODES, describeProblem,
@@ -39,6 +40,7 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
   rates export --carrier NAME --side buy|sell [--at INSTANT] --out FILE.csv|FILE.xlsx
 
   demo                 create (or open) a demo workspace from the bundled fixtures
+  serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
 
 Options:
   --db FILE            the workspace database (default: TRUNKLINE_DB, else the user-data folder)
@@ -248,6 +250,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const { seedDemo } = await import('./demo.ts');
       return await seedDemo(engine, io.out, json);
     }
+    if (call.serve) return await runServer(engine, call.serve.port, io);
     const jobId = call.long ? `cli-${process.pid}` : undefined;
     if (jobId) {
       const e = engine;
@@ -294,6 +297,32 @@ interface Call {
   show: (data: never) => string;
   long?: boolean;
   demo?: boolean;
+  serve?: { port: number };
+}
+
+/** Serves the app until SIGINT or SIGTERM; the engine closes after the server. */
+async function runServer(engine: Engine, port: number, io: Io): Promise<number> {
+  const { serve } = await import('./serve.ts');
+  const root = packageRoot();
+  const server = await serve({ engine, rendererDir: join(root, 'dist', 'renderer'), port });
+  io.out(`Trunkline is serving ${engine.dbPath}
+  open ${server.url}
+  (Ctrl-C to stop)
+`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return EXIT.ok;
+}
+
+/** The folder holding Trunkline's package.json, from the bundle (dist/) or the sources (cli/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
 
 function buildCall(command: string, argv: string[]): Call {
@@ -397,7 +426,13 @@ function buildCall(command: string, argv: string[]): Call {
     }
     case 'demo':
       parse(argv, {}, 0);
-      return { method: 'carriers.list', args: {}, show: () => '', demo: true };
+      return { method: 'workspace.info', args: {}, show: () => '', demo: true };
+    case 'serve': {
+      const { values } = parse(argv, { port: { type: 'string' } }, 0);
+      const port = int(values, 'port') ?? 5178;
+      if (port > 65535) throw new UsageError(`--port ${port} is not a port`);
+      return { method: 'workspace.info', args: {}, show: () => '', serve: { port } };
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -64,6 +64,46 @@ switch (name) {
     result = { loadMs: Math.round(loadMs), lookupsPerSecond: Math.round((3 * numbers.length) / seconds), matched: matched / 3 };
     break;
   }
+  case 'grid-seed': {
+    // 10M versions across 10 carriers, written by SQL (the importer's own speed is measured elsewhere).
+    const rows = Number(file);
+    await must(engine.dispatch('carriers.create', { name: 'Grid' }));
+    const ids: number[] = [];
+    for (let c = 0; c < 10; c++) ids.push((await must(engine.dispatch('carriers.create', { name: `Vendor ${c}` }))).id);
+    const db = engine.context.db;
+    db.exec(`INSERT INTO deck_imports (id, carrier_id, side, mode, file_name, file_sha256, file_bytes, sheets_json, rows_read, prefixes,
+      count_new, count_increase, count_decrease, count_unchanged, count_closed, count_blocked, count_revised, notice_violations, currency,
+      received_at_ms, carrier_settings_version, mapping_json, report_json, imported_at_ms, imported_by)
+      VALUES (1000000, ${ids[0]}, 'buy', 'full', 'synthetic', '', 0, '[]', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'USD', 0, 1, '[]', '{}', 0, 'bench')`);
+    const perCarrier = Math.floor(rows / ids.length);
+    db.transaction(() => {
+      for (const id of ids) {
+        db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+          INSERT INTO rates (carrier_id, side, prefix, effective_from_ms, kind, destination, rate_per_min_e8, currency,
+            first_increment_s, next_increment_s, min_duration_s, grace_s, connection_fee_e8, change_class, import_id)
+          SELECT ?, 'buy', CAST(10000000 + (i * 7919) % 90000000 AS TEXT), 1759276800000, 'rate', 'Destination ' || (i % 5000),
+            100000 + (i * 104729) % 5000000, 'USD', 60, 60, 0, 0, 0, 'new', 1000000 FROM n`).run(perCarrier, id);
+      }
+    })();
+    db.exec('ANALYZE');
+    result = { rows: db.prepare('SELECT count(*) FROM rates').pluck().get() };
+    break;
+  }
+  case 'grid': {
+    const timings: Record<string, number> = {};
+    const q = async (label: string, args: Record<string, unknown>) => {
+      const t = performance.now();
+      const page = await must(engine.dispatch('rates.query', { startRow: 0, endRow: 100, at: '2026-11-10', ...args }));
+      timings[label] = Math.round(performance.now() - t);
+      if (page.rows.length === 0) throw new Error(`${label}: empty page`);
+    };
+    await q('first page, whole store by prefix', {});
+    await q('first page, one carrier', { carrier: 'Vendor 3' });
+    await q('first page, prefix filter 4412', { prefix: '4412' });
+    await q('first page, one carrier by rate desc', { carrier: 'Vendor 3', side: 'buy', sort: [{ colId: 'rate', sort: 'desc' }] });
+    result = { timings, worstMs: Math.max(...Object.values(timings)) };
+    break;
+  }
   default:
     throw new Error(`unknown case ${name}`);
 }

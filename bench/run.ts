@@ -37,6 +37,11 @@ const xlsx = run('import', db, join(dir, 'deck-v2.xlsx'), 'BenchX');
 const exportCsv = run('export', db, '', join(dir, 'rates.csv'));
 const exportXlsx = run('export', db, '', join(dir, 'rates.xlsx'));
 const lookup = run('lookup', db);
+const GRID_ROWS = Number(process.env.BENCH_GRID_ROWS ?? 10_000_000);
+const gridDb = join(dir, 'grid.db');
+run('grid-seed', gridDb, String(GRID_ROWS));
+const grid = run('grid', gridDb);
+const gridTimings = grid.timings as Record<string, number>;
 
 const rows = [
   { name: `CSV full deck import, ${ROWS / 1000}k rows, classified against an existing ${ROWS / 1000}k deck`, target: '≤ 3 s', value: `${(Number(csv.ms) / 1000).toFixed(2)} s`, rss: csv.maxRssMb, detail: csv },
@@ -44,6 +49,9 @@ const rows = [
   { name: `Rates export to CSV, ${Number(exportCsv.rows) / 1000}k rows`, target: '≤ 2 s', value: `${(Number(exportCsv.ms) / 1000).toFixed(2)} s`, rss: exportCsv.maxRssMb, detail: exportCsv },
   { name: `Rates export to XLSX, ${Number(exportXlsx.rows) / 1000}k rows`, target: '—', value: `${(Number(exportXlsx.ms) / 1000).toFixed(2)} s`, rss: exportXlsx.maxRssMb, detail: exportXlsx },
   { name: 'Rate look-up in-process (normalise + longest prefix match)', target: '≥ 1M/s', value: `${(Number(lookup.lookupsPerSecond) / 1e6).toFixed(2)} M/s`, rss: lookup.maxRssMb, detail: lookup },
+  ...Object.entries(gridTimings).map(([label, ms]) => ({
+    name: `Rates grid over ${GRID_ROWS / 1e6}M versions: ${label}`, target: label.includes('by rate') ? '—' : '≤ 300 ms', value: `${ms} ms`, rss: grid.maxRssMb, detail: { ms },
+  })),
   { name: `First deck of a carrier, ${ROWS / 1000}k rows, all written`, target: '—', value: `${(Number(setup.ms) / 1000).toFixed(2)} s`, rss: setup.maxRssMb, detail: setup },
 ];
 const peak = Math.max(...rows.map((r) => Number(r.rss)));

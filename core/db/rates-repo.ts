@@ -242,7 +242,10 @@ export class RatesRepo {
       where.push("r.destination LIKE @destination ESCAPE '\\'");
       params.destination = `%${q.destination.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
     }
-    const order = [...q.sort.map((s) => `${SORT_SQL[s.colId]} ${s.sort === 'desc' ? 'DESC' : 'ASC'}`), 'r.prefix', 'r.effective_from_ms', 'r.id'];
+    // The tie-breakers follow an index, so the default order needs no sort step: one carrier's
+    // versions in its (side, prefix, from) key, the whole store in (prefix, from).
+    const tail = q.carrierId !== undefined ? ['r.side', 'r.prefix', 'r.effective_from_ms', 'r.id'] : ['r.prefix', 'r.effective_from_ms', 'r.id'];
+    const order = [...q.sort.map((s) => `${SORT_SQL[s.colId]} ${s.sort === 'desc' ? 'DESC' : 'ASC'}`), ...tail];
     return this.db
       .prepare(`SELECT ${GRID_COLUMNS} FROM rates r JOIN carriers c ON c.id = r.carrier_id WHERE ${where.join(' AND ')}
         ORDER BY ${order.join(', ')} LIMIT @limit OFFSET @offset`)

@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { WorkspaceInfo } from '../core/api/contract.ts';
+import type { ErrorBody } from '../core/api/errors.ts';
+import { FatalScreen } from './components/FatalScreen.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { CarriersScreen } from './screens/CarriersScreen.tsx';
+import { DecksScreen } from './screens/DecksScreen.tsx';
+import { RatesScreen } from './screens/RatesScreen.tsx';
+import { errorBody, useApp } from './state/app-context.tsx';
+import { useTheme } from './state/theme.tsx';
+
+type ScreenId = 'carriers' | 'decks' | 'rates';
+
+const SCREENS: { id: ScreenId; label: string; key: string }[] = [
+  { id: 'carriers', label: 'Carriers', key: '1' },
+  { id: 'decks', label: 'Rate decks', key: '2' },
+  { id: 'rates', label: 'Rates', key: '3' },
+];
+
+export function App() {
+  const { call } = useApp();
+  const { theme, toggle } = useTheme();
+  const [info, setInfo] = useState<WorkspaceInfo | null>(null);
+  const [fatal, setFatal] = useState<ErrorBody | null>(null);
+  const [screen, setScreen] = useState<ScreenId>('carriers');
+
+  const loadInfo = useCallback(() => {
+    call('workspace.info', {}).then(
+      (i) => { setInfo(i); setFatal(null); },
+      (e: unknown) => setFatal(errorBody(e)),
+    );
+  }, [call]);
+
+  useEffect(loadInfo, [loadInfo]);
+
+  // Alt+1/2/3 switch screens from anywhere, as the nav's accesskeys do in browsers that honour them.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const s = SCREENS.find((x) => x.key === e.key || `Digit${x.key}` === e.code);
+      if (!s) return;
+      e.preventDefault();
+      setScreen(s.id);
+      document.getElementById('main')?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (fatal) return <FatalScreen error={fatal} onRetry={loadInfo} />;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <div className="brand">Trunkline</div>
+        {info?.demo && (
+          <span className="demo-badge" data-testid="demo-badge" title="A demo workspace seeded from sample decks: not real data">
+            DEMO
+          </span>
+        )}
+        <div className="workspace" title={info?.dbPath}>
+          <span className="muted">Workspace</span> <span className="mono">{info?.dbPath ?? '…'}</span>
+        </div>
+        <div className="spacer" />
+        <button
+          type="button"
+          className="btn ghost"
+          data-testid="theme-toggle"
+          aria-pressed={theme === 'dark'}
+          onClick={toggle}
+          title="Switch between light and dark"
+        >
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      <nav className="sidenav" aria-label="Screens">
+        {SCREENS.map((s) => (
+          <button
+            key={s.id}
+            type="button"
+            className={`navlink${screen === s.id ? ' active' : ''}`}
+            data-testid={`nav-${s.id}`}
+            accessKey={s.key}
+            aria-current={screen === s.id ? 'page' : undefined}
+            onClick={() => setScreen(s.id)}
+          >
+            <span>{s.label}</span>
+            <kbd>Alt+{s.key}</kbd>
+          </button>
+        ))}
+      </nav>
+      <main id="main" className="main" tabIndex={-1}>
+        {screen === 'carriers' && <CarriersScreen onChanged={loadInfo} />}
+        {screen === 'decks' && <DecksScreen onChanged={loadInfo} />}
+        {screen === 'rates' && <RatesScreen />}
+      </main>
+      <StatusBar />
+      <Toasts />
+    </div>
+  );
+}

@@ -9,6 +9,7 @@ import {
 import { dirname, join } from 'node:path';
 import { defaultDbPath, resolveDbPath } from '../core/db/default-path.ts';
 import { createEngine, type Engine } from '../core/engine.ts';
+import type { ServedEngine } from './serve.ts';
 import { streamLogger } from '../core/util/logger.ts';
 import { table } from './format.ts';
 
@@ -245,12 +246,24 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const call = buildCall(command, args);
     // The demo lives in its own file, clearly apart from real work, unless a database is named.
     const dbPath = call.demo && !dbFlag && !io.env.TRUNKLINE_DB ? join(dirname(defaultDbPath(io.env)), 'demo.db') : resolveDbPath(dbFlag, io.env);
+    if (call.serve) {
+      // The app shows its fatal screen for a workspace that cannot open: the server must still answer.
+      let served: ServedEngine;
+      try {
+        served = engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn') });
+      } catch (e) {
+        const body = (e as { toBody?: () => ErrorBody }).toBody?.();
+        if (!body) throw e;
+        io.err(showError(body));
+        served = refusingEngine(dbPath, body);
+      }
+      return await runServer(served, call.serve.port, io);
+    }
     engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn') });
     if (call.demo) {
       const { seedDemo } = await import('./demo.ts');
       return await seedDemo(engine, io.out, json);
     }
-    if (call.serve) return await runServer(engine, call.serve.port, io);
     const jobId = call.long ? `cli-${process.pid}` : undefined;
     if (jobId) {
       const e = engine;
@@ -301,7 +314,7 @@ interface Call {
 }
 
 /** Serves the app until SIGINT or SIGTERM; the engine closes after the server. */
-async function runServer(engine: Engine, port: number, io: Io): Promise<number> {
+async function runServer(engine: ServedEngine, port: number, io: Io): Promise<number> {
   const { serve } = await import('./serve.ts');
   const root = packageRoot();
   const server = await serve({ engine, rendererDir: join(root, 'dist', 'renderer'), port });
@@ -316,6 +329,11 @@ async function runServer(engine: Engine, port: number, io: Io): Promise<number> 
   });
   await server.close();
   return EXIT.ok;
+}
+
+/** An engine for a workspace that would not open: every call answers with why. */
+function refusingEngine(dbPath: string, error: ErrorBody): ServedEngine {
+  return { dbPath, dispatch: async () => ({ ok: false, error }) as never, on: () => () => {} };
 }
 
 /** The folder holding Trunkline's package.json, from the bundle (dist/) or the sources (cli/). */

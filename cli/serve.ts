@@ -11,8 +11,11 @@ import type { Engine } from '../core/engine.ts';
  * The web host: the built renderer and the engine's contract over HTTP on the loopback address,
  * progress as server-sent events, files through uploads and downloads. No business logic here.
  */
+/** What the web host needs of an engine. */
+export type ServedEngine = Pick<Engine, 'dbPath' | 'dispatch' | 'on'>;
+
 export interface ServeOptions {
-  engine: Engine;
+  engine: ServedEngine;
   rendererDir: string;
   port: number;
   /** Where uploads and exports live while the server runs; removed when it stops. */
@@ -164,8 +167,10 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
       clearInterval(heartbeat);
       unsubscribe();
       for (const s of streams) s.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      // Browsers hold keep-alive and event-stream connections open: close them, or close() waits forever.
+      const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await closed;
       rmSync(workDir, { recursive: true, force: true });
     },
   };

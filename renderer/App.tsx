@@ -5,7 +5,7 @@ import { FatalScreen } from './components/FatalScreen.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { CarriersScreen } from './screens/CarriersScreen.tsx';
-import { DecksScreen } from './screens/DecksScreen.tsx';
+import { DecksScreen, type ImportRequest } from './screens/DecksScreen.tsx';
 import { RatesScreen } from './screens/RatesScreen.tsx';
 import { errorBody, useApp } from './state/app-context.tsx';
 import { useTheme } from './state/theme.tsx';
@@ -19,7 +19,7 @@ const SCREENS: { id: ScreenId; label: string; key: string }[] = [
 ];
 
 export function App() {
-  const { call } = useApp();
+  const { call, bridge, notify } = useApp();
   const { theme, toggle } = useTheme();
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
   const [fatal, setFatal] = useState<ErrorBody | null>(null);
@@ -33,6 +33,31 @@ export function App() {
   }, [call]);
 
   useEffect(loadInfo, [loadInfo]);
+
+  // What the desktop shell asks for (its menu, a deck opened on the app icon); a browser sends none.
+  const [importRequest, setImportRequest] = useState<ImportRequest | null>(null);
+  useEffect(() => bridge.onEvent((e) => {
+    switch (e.type) {
+      case 'shell.importDeck':
+        setScreen('decks');
+        setImportRequest({ file: e.file, nonce: Date.now() });
+        break;
+      case 'shell.toggleTheme':
+        toggle();
+        break;
+      case 'shell.workspaceChanged':
+        window.location.reload();
+        break;
+      case 'shell.fatal':
+        setFatal(e.error);
+        break;
+      case 'shell.backupTaken':
+        notify('info', `A backup was taken (${e.reason}): ${e.file}`);
+        break;
+      default:
+        break;
+    }
+  }), [bridge, toggle, notify]);
 
   // Alt+1/2/3 switch screens from anywhere, as the nav's accesskeys do in browsers that honour them.
   useEffect(() => {
@@ -93,7 +118,7 @@ export function App() {
       </nav>
       <main id="main" className="main" tabIndex={-1}>
         {screen === 'carriers' && <CarriersScreen onChanged={loadInfo} />}
-        {screen === 'decks' && <DecksScreen onChanged={loadInfo} />}
+        {screen === 'decks' && <DecksScreen onChanged={loadInfo} importRequest={importRequest} />}
         {screen === 'rates' && <RatesScreen />}
       </main>
       <StatusBar />

@@ -1,5 +1,5 @@
 import type { Args, MethodName, Output } from './contract.ts';
-import type { EngineEvent } from './events.ts';
+import type { HostEvent } from './events.ts';
 import type { Result } from './result.ts';
 
 /**
@@ -10,8 +10,8 @@ import type { Result } from './result.ts';
 export interface TrunklineBridge {
   readonly host: 'electron' | 'web';
   dispatch<M extends MethodName>(method: M, args: Args<M>): Promise<Result<Output<M>>>;
-  /** Subscribes to engine events (job progress); returns the unsubscribe function. */
-  onEvent(listener: (e: EngineEvent) => void): () => void;
+  /** Subscribes to engine events (job progress) and the desktop shell's; returns the unsubscribe function. */
+  onEvent(listener: (e: HostEvent) => void): () => void;
   /** Asks the person for an input file (a native dialog, or an upload); null if they cancel. */
   openFile(options: { title: string; extensions: string[] }): Promise<PickedFile | null>;
   /** A file dropped on the window, made available to the engine (its path, or an upload). */

@@ -1,6 +1,7 @@
 import type { ColDef, ICellRendererParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { PickedFile } from '../../core/api/bridge.ts';
 import type { Carrier, DeckImportRecord } from '../../core/api/contract.ts';
 import { CHANGE_CLASSES, formatBytes, formatCount, formatInstant } from '../format.ts';
 import { useApp } from '../state/app-context.tsx';
@@ -10,7 +11,13 @@ import { ImportWizard } from './ImportWizard.tsx';
 
 const count = { type: 'rightAligned', width: 92, valueFormatter: (p: { value: unknown }) => formatCount(p.value as number) } as const;
 
-export function DecksScreen({ onChanged }: { onChanged: () => void }) {
+/** The shell's "Import deck…": open the wizard, on a file when one came with it. */
+export interface ImportRequest {
+  file: PickedFile | null;
+  nonce: number;
+}
+
+export function DecksScreen({ onChanged, importRequest }: { onChanged: () => void; importRequest: ImportRequest | null }) {
   const { call, notifyError } = useApp();
   const { gridTheme } = useTheme();
   const [records, setRecords] = useState<DeckImportRecord[] | null>(null);
@@ -18,6 +25,13 @@ export function DecksScreen({ onChanged }: { onChanged: () => void }) {
   const [wizardOpen, setWizardOpen] = useState(false);
   const [dropped, setDropped] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [picked, setPicked] = useState<PickedFile | null>(null);
+
+  useEffect(() => {
+    if (!importRequest) return;
+    setPicked(importRequest.file);
+    setWizardOpen(true);
+  }, [importRequest]);
 
   const load = useCallback(() => {
     call('decks.list', {}).then((r) => setRecords([...r].sort((a, b) => b.importedAt.localeCompare(a.importedAt) || b.id - a.id)), notifyError);
@@ -102,6 +116,8 @@ export function DecksScreen({ onChanged }: { onChanged: () => void }) {
           carriers={carriers}
           dropped={dropped}
           onDroppedTaken={() => setDropped(null)}
+          picked={picked}
+          onPickedTaken={() => setPicked(null)}
           onClose={(imported) => {
             setWizardOpen(false);
             if (imported) {

@@ -1,3 +1,4 @@
+import type { PickedFile } from '../../core/api/bridge.ts';
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { Carrier, DeckImportReport, DeckInspectReport } from '../../core/api/contract.ts';
 import { DECK_FIELDS, type DeckField } from '../../core/api/deck-fields.ts';
@@ -17,10 +18,13 @@ interface Props {
   /** A file dropped on the page before or while the wizard is open. */
   dropped: File | null;
   onDroppedTaken: () => void;
+  /** A file the shell already knows the path of (opened on the app icon or from its menu). */
+  picked: PickedFile | null;
+  onPickedTaken: () => void;
   onClose: (imported: DeckImportReport | null) => void;
 }
 
-export function ImportWizard({ carriers, dropped, onDroppedTaken, onClose }: Props) {
+export function ImportWizard({ carriers, dropped, onDroppedTaken, picked, onPickedTaken, onClose }: Props) {
   const { bridge, call, runJob, notify, notifyError } = useApp();
   const ids = useId();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -61,6 +65,17 @@ export function ImportWizard({ carriers, dropped, onDroppedTaken, onClose }: Pro
     setFailure(null);
     setStep(0);
   };
+
+  useEffect(() => {
+    if (!picked) return;
+    onPickedTaken();
+    chooseFile(picked);
+  }, [picked]);
+
+  // The carriers may arrive after the wizard opens: take the first one then, unless one was chosen.
+  useEffect(() => {
+    if (carriers[0]) setSrc((s) => (s.carrier ? s : { ...s, carrier: carriers[0]!.name }));
+  }, [carriers]);
 
   // A ref, not the effect's run count: StrictMode runs effects twice, a file is uploaded once.
   const taken = useRef<File | null>(null);
@@ -203,20 +218,20 @@ export function ImportWizard({ carriers, dropped, onDroppedTaken, onClose }: Pro
             <div className="row3">
               <div className="field">
                 <label htmlFor={`${ids}-carrier`}>Carrier</label>
-                <select id={`${ids}-carrier`} data-testid="wizard-carrier" value={src.carrier} onChange={(e) => setSrc({ ...src, carrier: e.target.value })}>
+                <select id={`${ids}-carrier`} data-testid="wizard-carrier" value={src.carrier} onChange={(e) => setSrc((s) => ({ ...s, carrier: e.target.value }))}>
                   {carriers.map((c) => <option key={c.id} value={c.name}>{c.name}</option>)}
                 </select>
               </div>
               <div className="field">
                 <label htmlFor={`${ids}-side`}>Side</label>
-                <select id={`${ids}-side`} data-testid="wizard-side" value={src.side} onChange={(e) => setSrc({ ...src, side: e.target.value as WizardSource['side'] })}>
+                <select id={`${ids}-side`} data-testid="wizard-side" value={src.side} onChange={(e) => setSrc((s) => ({ ...s, side: e.target.value as WizardSource['side'] }))}>
                   <option value="buy">buy (vendor's deck)</option>
                   <option value="sell">sell (our deck to a customer)</option>
                 </select>
               </div>
               <div className="field">
                 <label htmlFor={`${ids}-mode`}>Mode</label>
-                <select id={`${ids}-mode`} data-testid="wizard-mode" value={src.mode} onChange={(e) => setSrc({ ...src, mode: e.target.value as WizardSource['mode'] })}>
+                <select id={`${ids}-mode`} data-testid="wizard-mode" value={src.mode} onChange={(e) => setSrc((s) => ({ ...s, mode: e.target.value as WizardSource['mode'] }))}>
                   <option value="full">full A–Z (missing codes close)</option>
                   <option value="partial">partial (only listed codes change)</option>
                 </select>
@@ -225,12 +240,12 @@ export function ImportWizard({ carriers, dropped, onDroppedTaken, onClose }: Pro
             <div className="row3">
               <div className="field">
                 <label htmlFor={`${ids}-received`}>Received</label>
-                <input id={`${ids}-received`} type="date" data-testid="wizard-received" value={src.received} onChange={(e) => setSrc({ ...src, received: e.target.value })} />
+                <input id={`${ids}-received`} type="date" data-testid="wizard-received" value={src.received} onChange={(e) => setSrc((s) => ({ ...s, received: e.target.value }))} />
                 <div className="hint">Notice periods count from this date</div>
               </div>
               <div className="field">
                 <label htmlFor={`${ids}-effective`}>Effective (optional)</label>
-                <input id={`${ids}-effective`} type="date" data-testid="wizard-effective" value={src.effective} onChange={(e) => setSrc({ ...src, effective: e.target.value })} />
+                <input id={`${ids}-effective`} type="date" data-testid="wizard-effective" value={src.effective} onChange={(e) => setSrc((s) => ({ ...s, effective: e.target.value }))} />
                 <div className="hint">Else the deck's own date</div>
               </div>
             </div>

@@ -104,9 +104,26 @@ switch (name) {
     result = { timings, worstMs: Math.max(...Object.values(timings)) };
     break;
   }
+  case 'cdr-import': {
+    const r = await must(engine.dispatch('cdrs.import', { file, carrier: 'Bench', source: 'own' }));
+    result = { rows: r.rowsRead, imported: r.imported, rated: r.rating[0]?.rated, perSecond: 0 };
+    break;
+  }
+  case 'cdr-rerate': {
+    const r = await must(engine.dispatch('rating.run', { carrier: 'Bench', side: 'buy' }));
+    result = { calls: r.calls, changed: r.changed };
+    break;
+  }
+  case 'cdr-summary': {
+    const r = await must(engine.dispatch('cdrs.summary', { carrier: 'Bench', source: 'own', side: 'buy' }));
+    result = { lines: r.lines.length, calls: r.totals.calls, amount: r.totals.amount };
+    break;
+  }
   default:
     throw new Error(`unknown case ${name}`);
 }
 const ms = performance.now() - t0;
+if ('perSecond' in result) result.perSecond = Math.round((Number(result.rows) / ms) * 1000);
+if (name === 'cdr-rerate') result.perSecond = Math.round((Number(result.calls) / ms) * 1000);
 engine.close();
 process.stdout.write(JSON.stringify({ case: name, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...result }) + '\n');

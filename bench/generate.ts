@@ -116,3 +116,36 @@ export async function writeDeckXlsx(path: string, rows: DeckRowSpec[]): Promise<
   ws.commit();
   await wb.commit();
 }
+
+/**
+ * An own-switch CDR file in Asterisk's Master.csv layout, calls in time order over November 2026,
+ * to numbers under the deck's prefixes (5 % to numbers no deck covers, 20 % unanswered).
+ */
+export async function writeAsteriskCdrs(path: string, count: number, deck: DeckRowSpec[], seed: number): Promise<void> {
+  const rnd = prng(seed);
+  const out = createWriteStream(path);
+  let buf = '';
+  const start = Date.parse('2026-11-01T00:00:00Z');
+  const span = 29 * 86_400_000;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = (ms: number) => {
+    const d = new Date(ms);
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  };
+  for (let i = 0; i < count; i++) {
+    const t = start + Math.floor((i / count) * span);
+    const r = deck[Math.floor(rnd() * deck.length)]!;
+    let called = r.code;
+    while (called.length < 12) called += String(Math.floor(rnd() * 10));
+    if (rnd() < 0.05) called = '999' + called;
+    const answered = rnd() >= 0.2;
+    const billsec = answered ? 1 + Math.floor(rnd() * 600) : 0;
+    const setup = 1 + Math.floor(rnd() * 8);
+    buf += `"cust${i % 50}","44208${i % 100000}","${called}","from-trunk","","SIP/in-${i}","SIP/out-${i}","Dial","SIP/out/${called}","${stamp(t)}","${answered ? stamp(t + setup * 1000) : ''}","${stamp(t + (setup + billsec) * 1000)}",${setup + billsec},${billsec},"${answered ? 'ANSWERED' : 'NO ANSWER'}","DOCUMENTATION","${t}.${i}","","vendor1"\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      buf = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => out.end(buf, () => resolve()).on('error', reject));
+}

@@ -4,7 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   DECK_FIELDS, INPUT_ERROR_CODES, describeProblem,
   type Carrier, type DeckImportRecord, type DeckImportReport, type DeckInspectReport, type ErrorBody, type MethodName,
-  type Problem, type RateLookup, type RatesExportReport, type Result,
+  type Problem, type RateLookup, type RatesExportReport, type Result, type CdrImportReport, type CdrImportRecord, type CdrSummary,
+  type RatingRunReport, type SideRatingCounts,
 } from '../core/api/index.ts';
 import { dirname, join } from 'node:path';
 import { defaultDbPath, resolveDbPath } from '../core/db/default-path.ts';
@@ -39,6 +40,13 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
 
   rates lookup --carrier NAME --side buy|sell --number DIGITS [--at INSTANT]
   rates export --carrier NAME --side buy|sell [--at INSTANT] --out FILE.csv|FILE.xlsx
+
+  cdrs import FILE --carrier NAME --source own|carrier [--format auto|generic|asterisk|freeswitch|cgrates]
+                   [--timezone TZ] [--map COLUMN=FIELD ...] [--skip-bad-rows] [--rejects FILE]
+  cdrs list [--carrier NAME]
+  cdrs summary --carrier NAME --source own|carrier --side buy|sell [--from INSTANT] [--to INSTANT]
+  cdrs export --carrier NAME --source own|carrier --side buy|sell [--from] [--to] --out FILE.csv|FILE.xlsx
+  rate --carrier NAME --side buy|sell [--source own|carrier] [--from INSTANT] [--to INSTANT]
 
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
@@ -149,6 +157,11 @@ function mapArgs(list: unknown): Record<string, string> {
     out[item.slice(0, eq).trim()] = field;
   }
   return out;
+}
+
+function showSide(r: SideRatingCounts): string {
+  const u = Object.entries(r.unrated).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  return `  ${r.side}: ${r.rated} rated, ${r.free} free, ${Object.values(r.unrated).reduce((a, b) => a + b, 0)} unrated${u ? ` (${u})` : ''}; amount ${r.amount} ${r.currency}`;
 }
 
 function showCarrier(c: Carrier): string {
@@ -440,6 +453,72 @@ function buildCall(command: string, argv: string[]): Call {
         method: 'rates.export', long: true,
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), at: str(values, 'at'), out: need(values, 'out') },
         show: (r: RatesExportReport) => `Wrote ${r.rows} rates in force at ${r.at} to ${r.file}\n`,
+      };
+    }
+    case 'cdrs import': {
+      const { values, positionals } = parse(argv, {
+        carrier: { type: 'string' }, source: { type: 'string' }, format: { type: 'string' }, timezone: { type: 'string' },
+        map: { type: 'string', multiple: true }, 'skip-bad-rows': { type: 'boolean' }, rejects: { type: 'string' },
+      }, 1);
+      const map: Record<string, string> = {};
+      for (const item of (values.map as string[] | undefined) ?? []) {
+        const eq = item.lastIndexOf('=');
+        if (eq <= 0) throw new UsageError(`--map takes COLUMN=FIELD, not "${item}"`);
+        map[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+      }
+      return {
+        method: 'cdrs.import', long: true,
+        args: {
+          file: positionals[0], carrier: need(values, 'carrier'), source: need(values, 'source'), format: str(values, 'format') ?? 'auto',
+          timezone: str(values, 'timezone'), map, skipBadRows: values['skip-bad-rows'] === true, rejectsFile: str(values, 'rejects'),
+        },
+        show: (r: CdrImportReport) => [
+          `CDR import #${r.importId}: ${r.file} → ${r.carrier} (${r.source}, ${r.format}, times in ${r.timezone})`,
+          `  ${r.rowsRead} rows: ${r.imported} imported, ${r.duplicates} already stored, ${r.rejected} rejected${r.rejectsFile ? ` (see ${r.rejectsFile})` : ''}`,
+          ...(r.firstStart ? [`  calls from ${r.firstStart} to ${r.lastStart}`] : []),
+          ...r.rating.map(showSide),
+          ...r.warnings.map((w) => `  warning: ${w}`),
+        ].join('\n') + '\n',
+      };
+    }
+    case 'cdrs list': {
+      const { values } = parse(argv, { carrier: { type: 'string' } }, 0);
+      return {
+        method: 'cdrs.list', args: { carrier: str(values, 'carrier') },
+        show: (list: CdrImportRecord[]) => (list.length === 0 ? 'No CDR imports yet.\n'
+          : table(['id', 'carrier', 'source', 'format', 'file', 'rows', 'imported', 'dupes', 'rejected', 'first call', 'last call', 'imported at'],
+            list.map((d) => [d.id, d.carrier, d.source, d.format, d.fileName, d.rowsRead, d.imported, d.duplicates, d.rejected, d.firstStart ?? '', d.lastStart ?? '', d.importedAt])) + '\n'),
+      };
+    }
+    case 'cdrs summary': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, source: { type: 'string' }, side: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 0);
+      return {
+        method: 'cdrs.summary',
+        args: { carrier: need(values, 'carrier'), source: need(values, 'source'), side: need(values, 'side'), from: str(values, 'from'), to: str(values, 'to') },
+        show: (r: CdrSummary) => [
+          `${r.carrier} ${r.source} CDRs on the ${r.side} side, ${r.from ?? 'start'} – ${r.to ?? 'end'} (${r.currency})`,
+          table(['destination', 'calls', 'minutes', 'billed minutes', 'amount'], [
+            ...r.lines.map((l) => [l.destination, l.calls, l.minutes, l.billedMinutes, l.amount]),
+            ['TOTAL', r.totals.calls, r.totals.minutes, r.totals.billedMinutes, r.totals.amount],
+          ]),
+          ...r.unrated.map((u) => `unrated (${u.reason}): ${u.calls} calls, ${u.minutes} minutes`),
+        ].join('\n') + '\n',
+      };
+    }
+    case 'cdrs export': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, source: { type: 'string' }, side: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } }, 0);
+      return {
+        method: 'cdrs.export', long: true,
+        args: { carrier: need(values, 'carrier'), source: need(values, 'source'), side: need(values, 'side'), from: str(values, 'from'), to: str(values, 'to'), out: need(values, 'out') },
+        show: (r: { file: string; rows: number }) => `Wrote ${r.rows} calls to ${r.file}\n`,
+      };
+    }
+    case 'rate': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, side: { type: 'string' }, source: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 0);
+      return {
+        method: 'rating.run', long: true,
+        args: { carrier: need(values, 'carrier'), side: need(values, 'side'), source: str(values, 'source'), from: str(values, 'from'), to: str(values, 'to') },
+        show: (r: RatingRunReport) => `Rated ${r.calls} calls of ${r.carrier}: ${r.changed} changed, ${r.unchanged} as they were\n${showSide(r)}\n`,
       };
     }
     case 'demo':

@@ -1,4 +1,5 @@
 import { CarriersRepo } from './db/carriers-repo.ts';
+import { CdrsRepo } from './db/cdrs-repo.ts';
 import { DecksRepo } from './db/decks-repo.ts';
 import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
@@ -14,12 +15,13 @@ export interface EngineContext {
   decks: DecksRepo;
   rates: RatesRepo;
   meta: MetaRepo;
+  cdrs: CdrsRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta'> {
-  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db) };
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs'> {
+  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db) };
 }

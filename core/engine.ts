@@ -7,6 +7,9 @@ import type { Result } from './api/result.ts';
 import { createCarrier, requireCarrier, updateCarrier } from './carriers/handlers.ts';
 import { repositories, type EngineContext } from './context.ts';
 import { importDeck } from './decks/import-deck.ts';
+import { exportCdrs, summariseCdrs } from './cdrs/handlers.ts';
+import { importCdrs } from './cdrs/import-cdrs.ts';
+import { runRating } from './rating/rerate.ts';
 import { inspectDeck } from './decks/inspect-deck.ts';
 import { openDatabase, type OpenOptions } from './db/open.ts';
 import { Jobs } from './jobs/jobs.ts';
@@ -54,6 +57,11 @@ const handlers: Handlers = {
   'workspace.info': workspaceInfo,
   'workspace.backup': backupWorkspace,
   'workspace.seedDemo': seedDemo,
+  'cdrs.import': (ctx, a) => ctx.jobs.run('cdrs.import', a.jobId, (job) => importCdrs(ctx, a, job)),
+  'cdrs.list': (ctx, a) => ctx.cdrs.list(a.carrier ? requireCarrier(ctx, a.carrier).id : undefined),
+  'rating.run': (ctx, a) => ctx.jobs.run('rating.run', a.jobId, (job) => runRating(ctx, a, job)),
+  'cdrs.summary': summariseCdrs,
+  'cdrs.export': (ctx, a) => ctx.jobs.run('cdrs.export', a.jobId, (job) => exportCdrs(ctx, a, job)),
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
 };
 

@@ -153,6 +153,11 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'workspace.info': [],
   'workspace.backup': [{ arg: 'out', use: 'write' }],
   'workspace.seedDemo': [{ arg: 'fixturesDir', use: 'never' }],
+  'cdrs.import': [{ arg: 'file', use: 'read' }, { arg: 'rejectsFile', use: 'write' }],
+  'cdrs.list': [],
+  'rating.run': [],
+  'cdrs.summary': [],
+  'cdrs.export': [{ arg: 'out', use: 'write' }],
   'jobs.cancel': [],
 };
 

@@ -86,6 +86,11 @@ const Increment = z.string().regex(/^\d+\/\d+$/, 'an increment is written a/b, e
 /** Columns the rates grid can sort by, server-side. */
 export const RATE_SORT_COLUMNS = ['carrier', 'side', 'prefix', 'destination', 'rate', 'effectiveFrom', 'effectiveTo', 'changeClass'] as const;
 
+export type RoundingPolicyLike = z.infer<typeof Rounding>;
+
+export const CdrSource = z.enum(['own', 'carrier']);
+export type CdrSource = z.infer<typeof CdrSource>;
+
 export const ChangeClass = z.enum(['new', 'increase', 'decrease', 'unchanged', 'closed', 'blocked']);
 export type ChangeClass = z.infer<typeof ChangeClass>;
 
@@ -159,6 +164,45 @@ export const schemas = {
   'workspace.backup': z.object({ out: FilePath }),
   /** Seeds an empty workspace with demo carriers and decks from a fixtures folder, and marks it as the demo. */
   'workspace.seedDemo': z.object({ fixturesDir: FilePath }),
+  'cdrs.import': z.object({
+    file: FilePath,
+    fileName: z.string().min(1).optional(),
+    carrier: CarrierName,
+    source: CdrSource,
+    format: z.enum(['auto', 'generic', 'asterisk', 'freeswitch', 'cgrates']).default('auto'),
+    /** The zone of the file's local times; default the carrier's. */
+    timezone: TimeZone.optional(),
+    map: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /** Import the good rows and write the bad ones to a rejects file instead of failing whole. */
+    skipBadRows: z.boolean().default(false),
+    rejectsFile: FilePath.optional(),
+    jobId: JobId.optional(),
+  }),
+  'cdrs.list': z.object({ carrier: CarrierName.optional() }),
+  'rating.run': z.object({
+    carrier: CarrierName,
+    side: Side,
+    source: CdrSource.optional(),
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+    jobId: JobId.optional(),
+  }),
+  'cdrs.summary': z.object({
+    carrier: CarrierName,
+    source: CdrSource,
+    side: Side,
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+  }),
+  'cdrs.export': z.object({
+    carrier: CarrierName,
+    source: CdrSource,
+    side: Side,
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+    out: FilePath,
+    jobId: JobId.optional(),
+  }),
   'jobs.cancel': z.object({ jobId: JobId }),
 } as const;
 
@@ -334,6 +378,91 @@ export interface WorkspaceInfo {
   deckImports: number;
 }
 
+export type RatingStatus = 'rated' | 'free' | 'unrated';
+export type UnratedReason = 'no rate' | 'closed code' | 'blocked' | 'invalid number';
+
+export interface SideRatingCounts {
+  side: Side;
+  rated: number;
+  free: number;
+  unrated: Record<UnratedReason, number>;
+  /** Σ of the rated amounts (per call or per increment policies), exact, in the deck's currency; per line: Σ of the lines. */
+  amount: string;
+  currency: string;
+}
+
+export interface CdrImportReport {
+  importId: number;
+  carrier: string;
+  source: CdrSource;
+  format: 'generic' | 'asterisk' | 'freeswitch' | 'cgrates';
+  file: string;
+  sha256: string;
+  bytes: number;
+  timezone: string;
+  rowsRead: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  rejectsFile: string | null;
+  firstStart: string | null;
+  lastStart: string | null;
+  rating: SideRatingCounts[];
+  warnings: string[];
+}
+
+export interface CdrImportRecord {
+  id: number;
+  carrier: string;
+  source: CdrSource;
+  format: string;
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  rowsRead: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  firstStart: string | null;
+  lastStart: string | null;
+  importedAt: string;
+  importedBy: string;
+}
+
+export interface RatingRunReport extends SideRatingCounts {
+  carrier: string;
+  calls: number;
+  changed: number;
+  unchanged: number;
+  from: string | null;
+  to: string | null;
+}
+
+export interface CdrSummaryLine {
+  destination: string;
+  prefix: string | null;
+  calls: number;
+  minutes: string;
+  billedMinutes: string;
+  amount: string;
+}
+
+export interface CdrSummary {
+  carrier: string;
+  source: CdrSource;
+  side: Side;
+  currency: string;
+  from: string | null;
+  to: string | null;
+  lines: CdrSummaryLine[];
+  unrated: { reason: UnratedReason; calls: number; minutes: string }[];
+  totals: { calls: number; answered: number; minutes: string; billedMinutes: string; amount: string };
+}
+
+export const CDR_EXPORT_COLUMNS = [
+  'call_id', 'start', 'calling', 'called', 'duration', 'billed_seconds', 'prefix', 'destination', 'rate', 'amount', 'currency', 'status', 'reason',
+] as const;
+
 export interface Outputs {
   'carriers.create': Carrier;
   'carriers.list': Carrier[];
@@ -349,6 +478,11 @@ export interface Outputs {
   'workspace.info': WorkspaceInfo;
   'workspace.backup': { file: string; bytes: number };
   'workspace.seedDemo': { seeded: boolean; imported: { carrier: string; file: string; prefixes: number }[] };
+  'cdrs.import': CdrImportReport;
+  'cdrs.list': CdrImportRecord[];
+  'rating.run': RatingRunReport;
+  'cdrs.summary': CdrSummary;
+  'cdrs.export': { file: string; format: 'csv' | 'xlsx'; rows: number };
   'jobs.cancel': { cancelled: boolean };
 }
 

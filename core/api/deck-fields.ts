@@ -5,3 +5,15 @@ export const DECK_FIELDS = [
   'min_duration', 'grace', 'connection_fee', 'currency', 'ignore',
 ] as const;
 export type DeckField = (typeof DECK_FIELDS)[number];
+
+/** "A", "B", … "Z", "AA": how a spreadsheet names column `index` (0-based). */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}

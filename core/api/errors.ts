@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'DECK_NO_EFFECTIVE_DATE',
   'RATE_NOT_FOUND',
   'INVALID_NUMBER',
+  'CDR_FORMAT_UNKNOWN',
+  'CDR_PARSE_ERROR',
   'EXPORT_FAILED',
   'JOB_CANCELLED',
   'JOB_NOT_FOUND',
@@ -63,7 +65,7 @@ export class TrunklineError extends Error {
 export const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_ARGUMENTS', 'CARRIER_NOT_FOUND', 'CARRIER_EXISTS', 'FILE_NOT_FOUND', 'FILE_UNREADABLE', 'DECK_EMPTY',
   'DECK_NO_HEADER', 'DECK_SHEET_NOT_FOUND', 'DECK_MAPPING_INCOMPLETE', 'DECK_PARSE_ERROR', 'DECK_NO_EFFECTIVE_DATE',
-  'RATE_NOT_FOUND', 'INVALID_NUMBER',
+  'RATE_NOT_FOUND', 'INVALID_NUMBER', 'CDR_FORMAT_UNKNOWN', 'CDR_PARSE_ERROR',
 ]);
 
 export function describeProblem(p: Problem): string {
@@ -74,10 +76,10 @@ export function describeProblem(p: Problem): string {
 }
 
 /** The one error for a file with row-level problems: it names the first and carries them all (up to a cap). */
-export function problemsError(file: string, problems: Problem[], total = problems.length): TrunklineError {
+export function problemsError(file: string, problems: Problem[], total = problems.length, code: ErrorCode = 'DECK_PARSE_ERROR'): TrunklineError {
   const first = problems[0];
   return new TrunklineError(
-    'DECK_PARSE_ERROR',
+    code,
     `${total} problem${total === 1 ? '' : 's'} in ${file}; nothing was written.${first ? ` First: ${describeProblem(first)}` : ''}`,
     { file, problemCount: total, problems: problems.slice(0, 500) },
   );

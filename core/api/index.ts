@@ -2,5 +2,5 @@ export * from './contract.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './result.ts';
-export { DECK_FIELDS } from './deck-fields.ts';
+export { DECK_FIELDS, columnLetter } from './deck-fields.ts';
 export type { DroppedFile, PickedFile, TrunklineBridge } from './bridge.ts';

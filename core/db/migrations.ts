@@ -129,6 +129,61 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX rates_by_prefix ON rates (prefix, effective_from_ms) WHERE superseded_by_import_id IS NULL;
 `,
   },
+  {
+    id: 3,
+    name: 'CDR imports and CDRs rated on both sides',
+    sql: `
+CREATE TABLE cdr_imports (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  source TEXT NOT NULL CHECK (source IN ('own', 'carrier')),
+  format TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  file_bytes INTEGER NOT NULL,
+  timezone TEXT NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_imported INTEGER NOT NULL,
+  rows_duplicate INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rejects_file TEXT,
+  first_start_ms INTEGER,
+  last_start_ms INTEGER,
+  mapping_json TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  imported_at_ms INTEGER NOT NULL,
+  imported_by TEXT NOT NULL
+);
+CREATE INDEX cdr_imports_by_carrier ON cdr_imports (carrier_id, id);
+
+-- One row per call as a switch or a carrier recorded it, with its rating on each side beside it
+-- (one wide row: a CDR import writes once, and a re-rate updates only the rows whose rating changed).
+-- source: 0 own switch, 1 the carrier's file. status per side: NULL not rated yet, 0 rated, 1 free
+-- (unanswered, zero or within grace), 2 unrated; reason: 1 no rate, 2 closed code, 3 blocked, 4 invalid number.
+-- dedupe_key: a 52-bit hash of the call id (or of start, numbers and duration when there is none).
+CREATE TABLE cdrs (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  source INTEGER NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES cdr_imports(id),
+  start_ms INTEGER NOT NULL,
+  dedupe_key INTEGER NOT NULL,
+  call_id TEXT,
+  calling TEXT NOT NULL,
+  called TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  answered INTEGER NOT NULL,
+  ingress TEXT,
+  egress TEXT,
+  carrier_charge_e8 INTEGER,
+  buy_status INTEGER, buy_reason INTEGER, buy_rate_id INTEGER, buy_billed_s INTEGER, buy_amount_e8 INTEGER, buy_exact_x60 INTEGER,
+  sell_status INTEGER, sell_reason INTEGER, sell_rate_id INTEGER, sell_billed_s INTEGER, sell_amount_e8 INTEGER, sell_exact_x60 INTEGER
+);
+-- Start first: CDR files run in time order, so this unique index grows at its end (fast inserts).
+CREATE UNIQUE INDEX cdrs_dedupe ON cdrs (carrier_id, source, start_ms, dedupe_key);
+CREATE INDEX cdrs_by_import ON cdrs (import_id);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

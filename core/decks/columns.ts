@@ -1,7 +1,6 @@
 /** Deck columns: the fields we know, the names carriers give them, and how a header row is found. */
 
-import { DECK_FIELDS, type DeckField } from '../api/deck-fields.ts';
-import { columnLetter } from '../excel/read-table.ts';
+import { DECK_FIELDS, columnLetter, type DeckField } from '../api/deck-fields.ts';
 
 export { DECK_FIELDS, columnLetter, type DeckField };
 

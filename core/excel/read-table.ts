@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { columnLetter } from '../api/deck-fields.ts';
 import { TrunklineError, problemsError } from '../api/errors.ts';
 import { spreadsheetNumberToDecimalString } from '../money/scaled-decimal.ts';
 
@@ -260,18 +261,6 @@ async function* xlsxSheets(path: string, label: string): AsyncGenerator<TableShe
 function damaged(e: unknown, label: string): TrunklineError {
   if (e instanceof TrunklineError) return e;
   return new TrunklineError('FILE_UNREADABLE', `${label}: the XLSX file is damaged or truncated (${(e as Error).message})`, { file: label });
-}
-
-/** "A", "B", … "Z", "AA": how a spreadsheet names column `index` (0-based). */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
 }
 
 /** A cell as text the way the spreadsheet shows it: numbers without binary noise, dates as ISO. */

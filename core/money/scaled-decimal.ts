@@ -48,9 +48,7 @@ export function parseScaledDecimal(input: string, scale = RATE_SCALE): ParsedDec
  */
 export function spreadsheetNumberToDecimalString(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  // decimal.js's toFixed is exact decimal formatting, not Number's.
-  // eslint-disable-next-line no-restricted-syntax
-  return new Decimal(value).toSignificantDigits(15).toFixed();
+  return decimalText(new Decimal(value).toSignificantDigits(15));
 }
 
 /** Formats an e8 integer as a decimal string, trimming zeros but keeping at least `minDecimals`. */
@@ -68,4 +66,11 @@ export function formatScaled(scaled: number, minDecimals = 4): string {
 
 export function scaledToDecimal(scaled: number): Decimal {
   return new Decimal(scaled).dividedBy(SCALE_FACTOR);
+}
+
+/** A decimal.js value as plain decimal text (never exponent notation), to `places` decimals if given. */
+export function decimalText(d: Decimal, places?: number): string {
+  // decimal.js's toFixed is exact decimal formatting, not Number's.
+  // eslint-disable-next-line no-restricted-syntax
+  return places === undefined ? d.toFixed() : d.toFixed(places);
 }

@@ -61,4 +61,22 @@ export class PrefixTrie {
     }
     return best;
   }
+
+  /** Every stored prefix of `digits`, shortest first, written into `out`; returns how many. */
+  matches(digits: string, out: Int32Array): number {
+    let node = 0;
+    let n = 0;
+    const children = this.children;
+    const values = this.values;
+    if (values[0]! >= 0 && n < out.length) out[n++] = values[0]!;
+    for (let i = 0; i < digits.length; i++) {
+      const d = digits.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      node = children[node * 10 + d]!;
+      if (node === 0) break;
+      const v = values[node]!;
+      if (v >= 0 && n < out.length) out[n++] = v;
+    }
+    return n;
+  }
 }

@@ -3,6 +3,8 @@
  * apostrophe, so an exported destination name can never execute (CSV injection).
  */
 export function spreadsheetSafe(text: string): string {
+  // A signed plain number ("+447700900123", "-0.5") cannot run anything and stays as written.
+  if (/^[+-]\d+(?:\.\d+)?$/.test(text)) return text;
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 

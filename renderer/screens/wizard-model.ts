@@ -1,3 +1,4 @@
+import { columnLetter } from '../../core/api/deck-fields.ts';
 import type { Args, DeckInspectReport, MappingEntry } from '../../core/api/contract.ts';
 import type { DeckField } from '../../core/api/deck-fields.ts';
 
@@ -32,16 +33,8 @@ export function columnsOf(report: DeckInspectReport): MappingEntry[] {
   return Array.from({ length: width }, (_, i) => ({ column: letter(i), header: '', field: null }));
 }
 
-export function letter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+/** The spreadsheet letter of a column, as the engine names it. */
+export const letter = columnLetter;
 
 export function layoutFrom(report: DeckInspectReport, sheet: string): WizardLayout {
   const map: WizardLayout['map'] = {};

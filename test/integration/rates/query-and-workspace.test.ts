@@ -1,3 +1,4 @@
+import { LATEST_SCHEMA } from '../../../core/db/migrations.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,7 +82,7 @@ describe('rates.history: every version of one prefix', () => {
 describe('workspace', () => {
   it('describes itself', async () => {
     const info = ok(await ws.engine.dispatch('workspace.info', {}));
-    expect(info).toEqual({ dbPath: ws.dbPath, schemaVersion: 2, demo: false, carriers: 2, deckImports: 4 });
+    expect(info).toEqual({ dbPath: ws.dbPath, schemaVersion: LATEST_SCHEMA, demo: false, carriers: 2, deckImports: 4 });
   });
 
   it('backs up online to a file that opens with the same data', async () => {

@@ -1,0 +1,159 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { Decimal } from 'decimal.js';
+import ExcelJS from 'exceljs';
+import { CDR_EXPORT_COLUMNS, type CdrSummary, type CdrSummaryLine, type ParsedArgs, type UnratedReason } from '../api/contract.ts';
+import { TrunklineError } from '../api/errors.ts';
+import { requireCarrier } from '../carriers/handlers.ts';
+import type { EngineContext } from '../context.ts';
+import type { JobContext } from '../jobs/jobs.ts';
+import { decimalText, formatScaled } from '../money/scaled-decimal.ts';
+import { formatAmountE8, lineAmountE8 } from '../rating/amount.ts';
+import { periodArgs } from '../rating/rerate.ts';
+import { isoInstant } from '../time/parse-date.ts';
+import { csvField, spreadsheetSafe } from '../util/csv.ts';
+import { callWhere, REASONS } from './totals.ts';
+
+/** Milliseconds or seconds as minutes, to 4 decimals (a quantity shown, not money). */
+function minutes(value: number | bigint, perMinute: number): string {
+  return decimalText(new Decimal(value.toString()).dividedBy(perMinute).toDecimalPlaces(4, Decimal.ROUND_HALF_UP), 4);
+}
+
+/** Per destination on one side: calls, minutes, billed minutes and amount, with the totals. Summed in SQLite. */
+export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary'>): CdrSummary {
+  const carrier = requireCarrier(ctx, args.carrier);
+  const fromMs = periodArgs(args.from, carrier.timezone, '--from');
+  const toMs = periodArgs(args.to, carrier.timezone, '--to');
+  const s = args.side;
+  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side: s, fromMs, toMs });
+  // Grouped by rate version first (integers, no join per call), then by destination.
+  const groups = ctx.db.prepare(`SELECT r.destination, r.prefix, r.rate_per_min_e8 AS rate, r.connection_fee_e8 AS fee, r.currency, g.n, g.ms, g.billed, g.amount, g.x60
+    FROM (SELECT c.${s}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms, sum(c.${s}_billed_s) AS billed,
+            sum(c.${s}_amount_e8) AS amount, sum(c.${s}_exact_x60) AS x60
+          FROM cdrs c WHERE ${sql} AND c.${s}_status = 0 GROUP BY 1) g
+    JOIN rates r ON r.id = g.rid`).safeIntegers(true).all(params) as
+    { destination: string; prefix: string; rate: bigint; fee: bigint; currency: string; n: bigint; ms: bigint; billed: bigint; amount: bigint | null; x60: bigint }[];
+  const perLine = carrier.rounding.level === 'per-line';
+  const byDest = new Map<string, { prefixes: Set<string>; n: number; ms: bigint; billed: bigint; amount: bigint; lines: Map<bigint, { x60: bigint; fees: bigint }> }>();
+  let currency = '';
+  for (const g of groups) {
+    currency ||= g.currency;
+    let d = byDest.get(g.destination);
+    if (!d) byDest.set(g.destination, (d = { prefixes: new Set(), n: 0, ms: 0n, billed: 0n, amount: 0n, lines: new Map() }));
+    d.prefixes.add(g.prefix);
+    d.n += Number(g.n);
+    d.ms += g.ms;
+    d.billed += g.billed;
+    d.amount += g.amount ?? 0n;
+    const line = d.lines.get(g.rate) ?? { x60: 0n, fees: 0n };
+    line.x60 += g.x60;
+    line.fees += g.fee * g.n;
+    d.lines.set(g.rate, line);
+  }
+  const lines: CdrSummaryLine[] = [];
+  let totalAmount = 0n;
+  let totalBilled = 0n;
+  for (const [destination, d] of [...byDest].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    let amount = d.amount;
+    if (perLine) {
+      amount = 0n;
+      for (const l of d.lines.values()) amount += lineAmountE8(l.x60, carrier.rounding, l.fees);
+    }
+    totalAmount += amount;
+    totalBilled += d.billed;
+    lines.push({
+      destination, prefix: d.prefixes.size === 1 ? [...d.prefixes][0]! : null, calls: d.n, minutes: minutes(d.ms, 60_000),
+      billedMinutes: minutes(d.billed, 60), amount: formatAmountE8(amount),
+    });
+  }
+  const all = ctx.db.prepare(`SELECT c.${s}_status AS status, c.${s}_reason AS reason, count(*) AS n, sum(c.duration_ms) AS ms, sum(c.answered) AS answered
+    FROM cdrs c WHERE ${sql} GROUP BY 1, 2`).safeIntegers(true).all(params) as { status: bigint | null; reason: bigint | null; n: bigint; ms: bigint; answered: bigint }[];
+  const unrated = new Map<UnratedReason, { calls: number; ms: bigint }>();
+  let calls = 0;
+  let answered = 0;
+  let ms = 0n;
+  for (const a of all) {
+    calls += Number(a.n);
+    answered += Number(a.answered);
+    ms += a.ms ?? 0n;
+    if (a.status === 2n) {
+      const reason = REASONS[Number(a.reason ?? 1n)]!;
+      const u = unrated.get(reason) ?? { calls: 0, ms: 0n };
+      u.calls += Number(a.n);
+      u.ms += a.ms ?? 0n;
+      unrated.set(reason, u);
+    }
+  }
+  return {
+    carrier: carrier.name, source: args.source, side: s, currency: currency || carrier.currency,
+    from: fromMs === undefined ? null : isoInstant(fromMs), to: toMs === undefined ? null : isoInstant(toMs),
+    lines,
+    unrated: [...unrated].map(([reason, u]) => ({ reason, calls: u.calls, minutes: minutes(u.ms, 60_000) })),
+    totals: { calls, answered, minutes: minutes(ms, 60_000), billedMinutes: minutes(totalBilled, 60), amount: formatAmountE8(totalAmount) },
+  };
+}
+
+const STATUS = ['rated', 'free', 'unrated'];
+
+/** Every call of a carrier's file or switch on one side, with why it costs what it costs. */
+export async function exportCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.export'>, job: JobContext): Promise<{ file: string; format: 'csv' | 'xlsx'; rows: number }> {
+  const carrier = requireCarrier(ctx, args.carrier);
+  const fromMs = periodArgs(args.from, carrier.timezone, '--from');
+  const toMs = periodArgs(args.to, carrier.timezone, '--to');
+  const ext = extname(args.out).toLowerCase();
+  const format = ext === '.xlsx' ? 'xlsx' : ext === '.csv' ? 'csv' : undefined;
+  if (!format) throw new TrunklineError('INVALID_ARGUMENTS', `--out "${args.out}": the file must end in .csv or .xlsx`);
+  const s = args.side;
+  const perLine = carrier.rounding.level === 'per-line';
+  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side: s, fromMs, toMs });
+  const stmt = ctx.db.prepare(`SELECT c.call_id, c.start_ms, c.calling, c.called, c.duration_ms, c.${s}_billed_s, r.prefix, r.destination,
+      r.rate_per_min_e8, c.${s}_amount_e8, c.${s}_exact_x60, r.currency, c.${s}_status, c.${s}_reason
+    FROM cdrs c LEFT JOIN rates r ON r.id = c.${s}_rate_id WHERE ${sql} ORDER BY c.start_ms, c.id`).raw();
+  type Row = [string | null, number, string, string, number, number | null, string | null, string | null, number | null, number | null, number | null, string | null, number | null, number | null];
+  const cells = (r: Row): (string | number)[] => [
+    r[0] ?? '', isoInstant(r[1]), r[2], r[3], decimalText(new Decimal(r[4]).dividedBy(1000)), r[5] ?? 0, r[6] ?? '', r[7] ?? '',
+    r[8] === null ? '' : formatScaled(r[8]),
+    // Per-line carriers round lines, not calls: a call's amount is shown exact (to 10 decimals).
+    r[12] !== 0 ? '' : perLine ? decimalText(new Decimal(r[10] ?? 0).dividedBy(60).dividedBy(1e8).toDecimalPlaces(10)) : formatScaled(r[9] ?? 0),
+    r[11] ?? carrier.currency, r[12] === null ? 'not rated' : STATUS[r[12]]!, r[13] === null ? '' : REASONS[r[13]]!,
+  ];
+  const tmp = `${args.out}.partial-${process.pid}`;
+  let rows = 0;
+  try {
+    if (format === 'csv') {
+      const out = createWriteStream(tmp);
+      let buf = CDR_EXPORT_COLUMNS.join(',') + '\n';
+      for (const r of stmt.iterate(params) as Iterable<Row>) {
+        buf += cells(r).map((c) => (typeof c === 'number' ? String(c) : csvField(c))).join(',') + '\n';
+        if (++rows % 50_000 === 0) {
+          if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+          buf = '';
+          job.progress('exporting', rows);
+          if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the export was cancelled; no file was written');
+        }
+      }
+      await new Promise<void>((resolve, reject) => out.end(buf, () => resolve()).on('error', reject));
+    } else {
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true, useSharedStrings: false });
+      const ws = wb.addWorksheet('CDRs', { views: [{ state: 'frozen', ySplit: 1 }] });
+      ws.columns = CDR_EXPORT_COLUMNS.map((c) => ({ header: c, key: c, width: c === 'destination' ? 30 : c === 'start' ? 22 : 14 }));
+      ws.getRow(1).font = { bold: true };
+      for (const r of stmt.iterate(params) as Iterable<Row>) {
+        ws.addRow(cells(r).map((c) => (typeof c === 'string' ? spreadsheetSafe(c) : c))).commit();
+        if (++rows % 50_000 === 0) {
+          job.progress('exporting', rows);
+          if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the export was cancelled; no file was written');
+        }
+      }
+      ws.commit();
+      await wb.commit();
+    }
+    await rename(tmp, args.out);
+    return { file: args.out, format, rows };
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (e instanceof TrunklineError) throw e;
+    throw new TrunklineError('EXPORT_FAILED', `cannot write ${args.out}: ${(e as Error).message}`, { file: args.out });
+  }
+}

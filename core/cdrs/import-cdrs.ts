@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import { basename } from 'node:path';
+import Papa from 'papaparse';
+import type { CdrImportReport, ParsedArgs, Side } from '../api/contract.ts';
+import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
+import { requireCarrier } from '../carriers/handlers.ts';
+import type { EngineContext } from '../context.ts';
+import type { StoredRating } from '../db/cdrs-repo.ts';
+import { decodeText, guessDelimiter } from '../excel/read-table.ts';
+import type { JobContext } from '../jobs/jobs.ts';
+import { makeCallRater } from '../rating/rate-call.ts';
+import { VersionedRateTable } from '../rates/versioned-table.ts';
+import { isValidZone, isoInstant } from '../time/parse-date.ts';
+import { hash53 } from '../util/hash52.ts';
+import { csvField } from '../util/csv.ts';
+import { detectCdrFormat } from './detect-format.ts';
+import { createCdrParser } from './formats.ts';
+import { sideTotals } from './totals.ts';
+
+const SNIFF_BYTES = 64 * 1024;
+const MAX_PROBLEMS = 500;
+
+function sidesOf(roles: 'vendor' | 'customer' | 'both'): Side[] {
+  return roles === 'vendor' ? ['buy'] : roles === 'customer' ? ['sell'] : ['buy', 'sell'];
+}
+
+/** The first bytes of a file, as text: enough to tell its format, delimiter and header. */
+function sniff(path: string, label: string): { text: string; delimiter: string } {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const n = readSync(fd, buf, 0, SNIFF_BYTES, 0);
+    if (n === 0) throw new TrunklineError('DECK_EMPTY', `${label}: the file is empty`, { file: label });
+    let text = decodeText(buf.subarray(0, n), label).text;
+    if (n === SNIFF_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+    return { text, delimiter: guessDelimiter(text) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Imports a CDR file: streamed (any size, bounded memory), parsed in its format, deduplicated
+ * against what is stored, rated on each side the carrier has a deck for, and written in one
+ * transaction: a failed or cancelled import leaves nothing behind.
+ */
+export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.import'>, job: JobContext): Promise<CdrImportReport> {
+  const carrier = requireCarrier(ctx, args.carrier);
+  const file = args.fileName ?? basename(args.file);
+  let bytes: number;
+  try {
+    bytes = statSync(args.file).size;
+  } catch {
+    throw new TrunklineError('FILE_NOT_FOUND', `${file}: no such file`, { file });
+  }
+  const zone = args.timezone ?? carrier.timezone;
+  if (!isValidZone(zone)) throw new TrunklineError('INVALID_ARGUMENTS', `--timezone "${zone}" is not an IANA time zone`);
+  const head = sniff(args.file, file);
+  const preview = Papa.parse<string[]>(head.text, { delimiter: head.delimiter, preview: 20, skipEmptyLines: true }).data;
+  const detected = detectCdrFormat(preview);
+  if (args.format === 'auto' && !detected) {
+    throw new TrunklineError('CDR_FORMAT_UNKNOWN', `${file}: not a CDR file Trunkline recognises (Asterisk, FreeSWITCH, CGRateS, or a CSV with a header naming at least the called number and a start or duration); give --format and --map`, { file });
+  }
+  const format = args.format === 'auto' ? detected!.format : args.format;
+  const hasHeader = format === 'generic' || format === 'cgrates' ? true : (detected?.format === format ? detected.hasHeader : false);
+  const parser = createCdrParser(format, { header: hasHeader ? (preview[0] ?? []).map((h) => h.replace(/^\uFEFF/, '')) : null, zone, map: args.map });
+  if ('error' in parser) throw new TrunklineError('DECK_MAPPING_INCOMPLETE', `${file}: ${parser.error}`, { file });
+
+  // Each side the carrier trades on, with the deck it has for it (a side without a deck is left unrated).
+  const sides = sidesOf(carrier.roles).filter((s) => ctx.decks.hasImports(carrier.id, s));
+  const raters = sides.map((s) => makeCallRater(VersionedRateTable.load(ctx.db, carrier.id, s), carrier));
+  const warnings: string[] = [];
+  for (const s of sidesOf(carrier.roles)) if (!sides.includes(s)) warnings.push(`${carrier.name} has no ${s} deck yet: the calls are stored unrated on that side; run \`trunkline rate\` after importing one`);
+
+  const problems: Problem[] = [];
+  let problemCount = 0;
+  let rejects: WriteStream | null = null;
+  const rejectsPath = args.skipBadRows ? (args.rejectsFile ?? `${args.file}.rejects.csv`) : null;
+  if (rejectsPath) {
+    rejects = createWriteStream(rejectsPath);
+    rejects.write('row,column,value,reason,line\n');
+  }
+  const hash = createHash('sha256');
+  let rowsRead = 0;
+  let imported = 0;
+  let duplicates = 0;
+  let first: number | null = null;
+  let last: number | null = null;
+  let row = 0;
+
+  // The import writes only its own carrier's and import's ids: checking them per row costs time, not safety.
+  ctx.db.pragma('foreign_keys = OFF');
+  ctx.db.exec('BEGIN IMMEDIATE');
+  try {
+    const importId = ctx.cdrs.startImport({
+      carrierId: carrier.id, source: args.source, format, fileName: file, sha256: '', bytes, timezone: zone,
+      mappingJson: JSON.stringify(parser.mapping), importedAt: ctx.clock(), importedBy: ctx.actor,
+    });
+    const insert = ctx.cdrs.inserter(carrier.id, args.source, importId, sides);
+    const ratings: StoredRating[] = new Array(sides.length);
+    const onRow = (cells: string[]): void => {
+      row++;
+      if (row === 1 && hasHeader) return;
+      if (cells.length === 1 && cells[0]!.trim() === '') return;
+      rowsRead++;
+      const c = parser.parse(cells, row);
+      if ('error' in c) {
+        problemCount++;
+        if (rejects) {
+          rejects.write(`${row},${csvField(c.column)},${csvField(c.value)},${csvField(c.message)},${csvField(cells.join(head.delimiter))}\n`);
+        } else if (problems.length < MAX_PROBLEMS) {
+          problems.push({ file, row, column: c.column, value: c.value, message: c.message });
+        }
+        return;
+      }
+      if (problemCount > 0 && !rejects) return;
+      if (first === null || c.startMs < first) first = c.startMs;
+      if (last === null || c.startMs > last) last = c.startMs;
+      const key = hash53(c.callId ?? `${c.startMs}|${c.calling}|${c.called}|${c.durationMs}`);
+      for (let s = 0; s < raters.length; s++) ratings[s] = raters[s]!(c.called, c.startMs, c.durationMs, c.answered);
+      if (insert({ ...c, dedupeKey: key }, ratings)) imported++;
+      else duplicates++;
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      const input = createReadStream(args.file);
+      input.on('data', (chunk) => hash.update(chunk as Buffer));
+      input.on('error', (e) => reject(new TrunklineError('FILE_UNREADABLE', `${file}: ${e.message}`, { file })));
+      Papa.parse<string[]>(input as unknown as File, {
+        delimiter: head.delimiter,
+        skipEmptyLines: true,
+        chunkSize: 1 << 20,
+        chunk: (results, p) => {
+          try {
+            for (const cells of results.data) onRow(cells);
+          } catch (e) {
+            p.abort();
+            reject(e);
+            return;
+          }
+          job.progress('importing', rowsRead);
+          if (job.signal.aborted) {
+            p.abort();
+            reject(new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written'));
+          }
+        },
+        complete: () => resolve(),
+        error: (e) => reject(new TrunklineError('FILE_UNREADABLE', `${file}: ${e.message}`, { file })),
+      });
+    });
+    if (problemCount > 0 && !rejects) throw problemsError(file, problems, problemCount, 'CDR_PARSE_ERROR');
+    const rating = sides.map((s) => sideTotals(ctx.db, carrier.id, args.source, s, importId));
+    const report: CdrImportReport = {
+      importId, carrier: carrier.name, source: args.source, format, file, sha256: hash.digest('hex'), bytes, timezone: zone,
+      rowsRead, imported, duplicates, rejected: problemCount, rejectsFile: rejectsPath,
+      firstStart: first === null ? null : isoInstant(first), lastStart: last === null ? null : isoInstant(last), rating, warnings,
+    };
+    if (duplicates > 0) warnings.push(`${duplicates} call${duplicates === 1 ? ' was' : 's were'} already stored (same start and call id, or same start, numbers and duration) and added nothing`);
+    ctx.cdrs.finishImport(importId, {
+      sha256: report.sha256, rowsRead, imported, duplicates, rejected: problemCount, rejectsFile: rejectsPath, firstStart: first, lastStart: last,
+      reportJson: JSON.stringify({ warnings, rating }),
+    });
+    ctx.db.exec('COMMIT');
+    return report;
+  } catch (e) {
+    if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
+    throw e;
+  } finally {
+    ctx.db.pragma('foreign_keys = ON');
+    if (rejects) await new Promise<void>((r) => rejects!.end(() => r()));
+  }
+}

@@ -7,6 +7,7 @@ import type { Result } from './api/result.ts';
 import { createCarrier, requireCarrier, updateCarrier } from './carriers/handlers.ts';
 import { repositories, type EngineContext } from './context.ts';
 import { importDeck } from './decks/import-deck.ts';
+import { explainCdr, queryCdrs } from './cdrs/browse.ts';
 import { exportCdrs, summariseCdrs } from './cdrs/handlers.ts';
 import { importCdrs } from './cdrs/import-cdrs.ts';
 import { runRating } from './rating/rerate.ts';
@@ -62,6 +63,8 @@ const handlers: Handlers = {
   'rating.run': (ctx, a) => ctx.jobs.run('rating.run', a.jobId, (job) => runRating(ctx, a, job)),
   'cdrs.summary': summariseCdrs,
   'cdrs.export': (ctx, a) => ctx.jobs.run('cdrs.export', a.jobId, (job) => exportCdrs(ctx, a, job)),
+  'cdrs.query': queryCdrs,
+  'cdrs.explain': explainCdr,
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
 };
 

@@ -158,6 +158,8 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'rating.run': [],
   'cdrs.summary': [],
   'cdrs.export': [{ arg: 'out', use: 'write' }],
+  'cdrs.query': [],
+  'cdrs.explain': [],
   'jobs.cancel': [],
 };
 

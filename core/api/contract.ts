@@ -203,6 +203,21 @@ export const schemas = {
     out: FilePath,
     jobId: JobId.optional(),
   }),
+  'cdrs.query': z.object({
+    carrier: CarrierName,
+    source: CdrSource.optional(),
+    side: Side,
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+    /** Destinations (of the rate that priced the call) containing this text. */
+    destination: z.string().min(1).max(100).optional(),
+    /** Called numbers starting with these digits, as written in the file. */
+    called: z.string().regex(/^\+?\d{1,20}$/, 'digits only').optional(),
+    status: z.enum(['rated', 'free', 'unrated']).optional(),
+    startRow: z.number().int().min(0),
+    endRow: z.number().int().min(1),
+  }).refine((a) => a.endRow > a.startRow && a.endRow - a.startRow <= 1000, { message: 'a page is 1 to 1000 rows (endRow > startRow)' }),
+  'cdrs.explain': z.object({ id: z.number().int().min(1), side: Side }),
   'jobs.cancel': z.object({ jobId: JobId }),
 } as const;
 
@@ -459,6 +474,44 @@ export interface CdrSummary {
   totals: { calls: number; answered: number; minutes: string; billedMinutes: string; amount: string };
 }
 
+/** One call in the CDR grid, with its rating on the side asked for. */
+export interface CdrRow {
+  id: number;
+  carrier: string;
+  source: CdrSource;
+  callId: string | null;
+  start: string;
+  calling: string;
+  called: string;
+  /** Seconds, exact (milliseconds as a decimal). */
+  duration: string;
+  answered: boolean;
+  billedSeconds: number;
+  prefix: string | null;
+  destination: string | null;
+  rate: string | null;
+  amount: string | null;
+  currency: string | null;
+  status: RatingStatus | 'not rated';
+  reason: UnratedReason | null;
+  importId: number;
+}
+
+export interface CdrPage {
+  rows: CdrRow[];
+  lastRow: number | null;
+}
+
+/** One call's rating, step by step, as the engine would rate it now (and what is stored). */
+export interface CdrExplanation {
+  call: CdrRow;
+  steps: { step: string; detail: string }[];
+  /** The rate versions tried, longest prefix first, at the call's start instant. */
+  candidates: { prefix: string; destination: string; effectiveFrom: string; effectiveTo: string | null; kind: 'rate' | 'closed' | 'blocked'; rate: string | null; chosen: boolean }[];
+  now: { status: RatingStatus; reason: UnratedReason | null; billedSeconds: number; amount: string | null };
+  storedMatchesNow: boolean;
+}
+
 export const CDR_EXPORT_COLUMNS = [
   'call_id', 'start', 'calling', 'called', 'duration', 'billed_seconds', 'prefix', 'destination', 'rate', 'amount', 'currency', 'status', 'reason',
 ] as const;
@@ -483,6 +536,8 @@ export interface Outputs {
   'rating.run': RatingRunReport;
   'cdrs.summary': CdrSummary;
   'cdrs.export': { file: string; format: 'csv' | 'xlsx'; rows: number };
+  'cdrs.query': CdrPage;
+  'cdrs.explain': CdrExplanation;
   'jobs.cancel': { cancelled: boolean };
 }
 

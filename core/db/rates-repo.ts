@@ -1,4 +1,5 @@
 import type { ChangeClass, RATE_SORT_COLUMNS, Side } from '../api/contract.ts';
+import { containsPattern, LIKE_ESCAPE } from './like.ts';
 import type { Db } from './open.ts';
 
 /**
@@ -239,8 +240,8 @@ export class RatesRepo {
       params.prefixTo = q.prefix + ':';
     }
     if (q.destination) {
-      where.push("r.destination LIKE @destination ESCAPE '\\'");
-      params.destination = `%${q.destination.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+      where.push(`r.destination LIKE @destination ${LIKE_ESCAPE}`);
+      params.destination = containsPattern(q.destination);
     }
     // The tie-breakers follow an index, so the default order needs no sort step: one carrier's
     // versions in its (side, prefix, from) key, the whole store in (prefix, from).

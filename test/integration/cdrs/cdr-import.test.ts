@@ -164,3 +164,32 @@ describe('rating: unrated reasons, re-rating after a new deck, per-line rounding
     expect(s.lines).toEqual([{ destination: 'United Kingdom - Mobile', prefix: '447', calls: 90, minutes: '1.5000', billedMinutes: '1.5000', amount: '0.03' }]);
   });
 });
+
+describe('browsing calls: the CDR grid and one call explained', () => {
+  it('pages calls in time order with their rating, filtered by status and destination', async () => {
+    await vendor('Vendor');
+    ok(await ws.engine.dispatch('cdrs.import', { file: join(CDRS, 'carrier-generic.csv'), carrier: 'Vendor', source: 'carrier' }));
+    const all = ok(await ws.engine.dispatch('cdrs.query', { carrier: 'Vendor', side: 'buy', startRow: 0, endRow: 100 }));
+    expect(all.lastRow).toBe(10);
+    expect(all.rows.map((r) => r.start)).toEqual([...all.rows.map((r) => r.start)].sort());
+    const first = ok(await ws.engine.dispatch('cdrs.query', { carrier: 'Vendor', side: 'buy', startRow: 0, endRow: 3 }));
+    expect(first.lastRow).toBeNull();
+    const rated = ok(await ws.engine.dispatch('cdrs.query', { carrier: 'Vendor', side: 'buy', status: 'rated', destination: 'mobile', startRow: 0, endRow: 100 }));
+    expect(rated.rows.length).toBeGreaterThan(0);
+    expect(rated.rows.every((r) => r.status === 'rated' && /mobile/i.test(r.destination!))).toBe(true);
+  });
+
+  it('explains one call step by step, and agrees with what is stored', async () => {
+    await vendor('Vendor');
+    ok(await ws.engine.dispatch('cdrs.import', { file: join(CDRS, 'carrier-generic.csv'), carrier: 'Vendor', source: 'carrier' }));
+    const page = ok(await ws.engine.dispatch('cdrs.query', { carrier: 'Vendor', side: 'buy', startRow: 0, endRow: 100 }));
+    const call = page.rows.find((r) => r.callId === 'BV-20260302-000001')!;
+    const e = ok(await ws.engine.dispatch('cdrs.explain', { id: call.id, side: 'buy' }));
+    expect(e.now).toEqual({ status: 'rated', reason: null, billedSeconds: 125, amount: '0.041667' });
+    expect(e.storedMatchesNow).toBe(true);
+    expect(e.candidates.find((c) => c.chosen)).toMatchObject({ prefix: '447', rate: '0.0200' });
+    expect(e.candidates.map((c) => c.prefix)).toEqual(['447', '44']);
+    expect(e.steps.map((s) => s.step)).toEqual(['call', 'number', 'match', 'billing', 'amount']);
+    for (const r of page.rows) expect(ok(await ws.engine.dispatch('cdrs.explain', { id: r.id, side: 'buy' })).storedMatchesNow).toBe(true);
+  });
+});

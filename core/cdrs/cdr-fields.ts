@@ -1,7 +1,6 @@
 /** Generic CDR columns: the fields we know, the names carriers and switches give them, and the mapping. */
 
-import { normaliseHeader } from '../decks/columns.ts';
-import { columnLetter } from '../api/deck-fields.ts';
+import { explicitColumns, normaliseHeader } from '../util/headers.ts';
 
 /** The fields a generic CDR column can be mapped to (`--map column=field`). */
 export const CDR_FIELDS = [
@@ -118,22 +117,10 @@ export function mapCdrColumns(
 ): CdrColumnMapping {
   const byIndex = new Map<number, CdrField>();
   const taken = new Set<CdrField>();
-  const explicit = (i: number): CdrField | undefined => {
-    const n = normaliseHeader(headers[i] ?? '');
-    const letter = columnLetter(i).toLowerCase();
-    for (const [k, f] of Object.entries(overrides)) {
-      const nk = normaliseHeader(k);
-      if (nk === n || nk === letter || k === `#${i + 1}`) return f;
-    }
-    return template && Object.hasOwn(template, n) ? template[n] : undefined;
-  };
-  headers.forEach((_, i) => {
-    const f = explicit(i);
-    if (f) {
-      byIndex.set(i, f);
-      if (f !== 'ignore') taken.add(f);
-    }
-  });
+  for (const [i, f] of explicitColumns(headers, template, overrides)) {
+    byIndex.set(i, f);
+    if (f !== 'ignore') taken.add(f);
+  }
   const guesses = headers.map((h, i) => {
     const g = byIndex.has(i) ? undefined : guess(h);
     return { i, field: g?.field, preferred: g !== undefined && PREFERRED_NORMALISED.has(g.name) };

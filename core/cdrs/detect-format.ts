@@ -1,6 +1,6 @@
 /** Which CDR format a file is, from its first rows. */
 
-import { normaliseHeader } from '../decks/columns.ts';
+import { normaliseHeader } from '../util/headers.ts';
 import { mapCdrColumns, mappedFields } from './cdr-fields.ts';
 import { makeLocalTimeParser } from './fast-time.ts';
 import type { CdrFormat } from './formats.ts';

@@ -1,8 +1,9 @@
 /** Deck columns: the fields we know, the names carriers give them, and how a header row is found. */
 
 import { DECK_FIELDS, columnLetter, type DeckField } from '../api/deck-fields.ts';
+import { explicitColumns, normaliseHeader } from '../util/headers.ts';
 
-export { DECK_FIELDS, columnLetter, type DeckField };
+export { DECK_FIELDS, columnLetter, normaliseHeader, type DeckField };
 
 const SYNONYMS: Record<Exclude<DeckField, 'ignore'>, string[]> = {
   code: ['code', 'codes', 'prefix', 'prefixes', 'dial code', 'dial codes', 'dialcode', 'dialcodes', 'dst code', 'dest code',
@@ -43,16 +44,6 @@ for (const [field, names] of Object.entries(SYNONYMS)) {
   for (const n of names) LOOKUP.set(n, field as DeckField);
 }
 
-/** "Rate (USD/min)" → "rate usd min": case, punctuation and spacing do not matter. */
-export function normaliseHeader(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
 export function guessField(header: string): DeckField | undefined {
   const n = normaliseHeader(header);
   if (n === '') return undefined;
@@ -91,22 +82,10 @@ export function mapColumns(
 ): ColumnMapping {
   const byIndex = new Map<number, DeckField>();
   const taken = new Set<DeckField>();
-  const explicit = (i: number): DeckField | undefined => {
-    const n = normaliseHeader(headers[i] ?? '');
-    const letter = columnLetter(i).toLowerCase();
-    for (const [k, f] of Object.entries(overrides)) {
-      const nk = normaliseHeader(k);
-      if (nk === n || nk === letter || k === `#${i + 1}`) return f;
-    }
-    return template && Object.hasOwn(template, n) ? template[n] : undefined;
-  };
-  headers.forEach((_, i) => {
-    const f = explicit(i);
-    if (f) {
-      byIndex.set(i, f);
-      if (f !== 'ignore') taken.add(f);
-    }
-  });
+  for (const [i, f] of explicitColumns(headers, template, overrides)) {
+    byIndex.set(i, f);
+    if (f !== 'ignore') taken.add(f);
+  }
   headers.forEach((h, i) => {
     if (byIndex.has(i)) return;
     const f = guessField(h);

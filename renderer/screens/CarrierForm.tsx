@@ -1,16 +1,9 @@
 import { useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import type { Carrier, CarrierSettings } from '../../core/api/contract.ts';
+import { DEFAULT_CARRIER_SETTINGS, type Carrier, type CarrierSettings } from '../../core/api/contract.ts';
 import { CallError, plainText } from '../errors.ts';
 import { useApp } from '../state/app-context.tsx';
 
-const DEFAULTS: CarrierSettings = {
-  roles: 'vendor',
-  currency: 'USD',
-  timezone: 'UTC',
-  notice: { increaseDays: 7, newDays: 7, decreaseDays: 0, closedDays: 7 },
-  rounding: { level: 'per-call', decimals: 6, mode: 'half-up' },
-  techPrefixes: [],
-};
+const DEFAULTS: CarrierSettings = DEFAULT_CARRIER_SETTINGS;
 
 interface Draft {
   name: string;

@@ -5,17 +5,19 @@ import { FatalScreen } from './components/FatalScreen.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { CarriersScreen } from './screens/CarriersScreen.tsx';
+import { CdrsScreen } from './screens/cdrs/CdrsScreen.tsx';
 import { DecksScreen, type ImportRequest } from './screens/DecksScreen.tsx';
 import { RatesScreen } from './screens/RatesScreen.tsx';
 import { errorBody, useApp } from './state/app-context.tsx';
 import { useTheme } from './state/theme.tsx';
 
-type ScreenId = 'carriers' | 'decks' | 'rates';
+type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs';
 
 const SCREENS: { id: ScreenId; label: string; key: string }[] = [
   { id: 'carriers', label: 'Carriers', key: '1' },
   { id: 'decks', label: 'Rate decks', key: '2' },
   { id: 'rates', label: 'Rates', key: '3' },
+  { id: 'cdrs', label: 'CDRs', key: '4' },
 ];
 
 export function App() {
@@ -59,7 +61,7 @@ export function App() {
     }
   }), [bridge, toggle, notify]);
 
-  // Alt+1/2/3 switch screens from anywhere, as the nav's accesskeys do in browsers that honour them.
+  // Alt+1/2/3/4 switch screens from anywhere, as the nav's accesskeys do in browsers that honour them.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
@@ -120,6 +122,7 @@ export function App() {
         {screen === 'carriers' && <CarriersScreen onChanged={loadInfo} />}
         {screen === 'decks' && <DecksScreen onChanged={loadInfo} importRequest={importRequest} />}
         {screen === 'rates' && <RatesScreen />}
+        {screen === 'cdrs' && <CdrsScreen />}
       </main>
       <StatusBar />
       <Toasts />

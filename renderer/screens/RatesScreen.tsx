@@ -8,6 +8,7 @@ import { useApp } from '../state/app-context.tsx';
 import { DEFAULT_COL_DEF, SINGLE_ROW_SELECTION, rowIdOf } from '../grid/grid-setup.ts';
 import { useTheme } from '../state/theme.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
+import { useDebounced } from '../state/use-debounced.ts';
 
 type SortCol = NonNullable<Args<'rates.query'>['sort']>[number]['colId'];
 const SORTABLE: ReadonlySet<string> = new Set<SortCol>(['carrier', 'side', 'prefix', 'destination', 'rate', 'effectiveFrom', 'effectiveTo', 'changeClass']);
@@ -22,16 +23,6 @@ interface Filters {
   scope: 'in-force' | 'all';
 }
 
-/** Typing settles before the grid asks again. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = window.setTimeout(() => setV(value), ms);
-    return () => window.clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
-
 export function RatesScreen() {
   const { bridge, call, notify, notifyError, runJob } = useApp();
   const { gridTheme } = useTheme();
@@ -39,7 +30,8 @@ export function RatesScreen() {
   const gridApi = useRef<GridApi<RateRow> | null>(null);
   const [carriers, setCarriers] = useState<Carrier[]>([]);
   const [filters, setFilters] = useState<Filters>({ carrier: '', side: '', prefix: '', destination: '', asOf: '', scope: 'in-force' });
-  const typed = useDebounced({ prefix: filters.prefix, destination: filters.destination }, 300);
+  // Strings, not an object: a fresh object each render would restart the timer and re-render forever.
+  const typed = { prefix: useDebounced(filters.prefix, 300), destination: useDebounced(filters.destination, 300) };
   const [total, setTotal] = useState<{ rows: number; exact: boolean; at: string } | null>(null);
   const [selected, setSelected] = useState<RateRow | null>(null);
   const [exporting, setExporting] = useState(false);

@@ -11,6 +11,7 @@ import { CdrImportForm } from './CdrImportForm.tsx';
 import { CdrSummaryPanel } from './CdrSummaryPanel.tsx';
 import { EMPTY_FILTERS, defaultSide, periodOf, queryBase, safeName, seconds, type CdrFilters } from './cdr-model.ts';
 import { StatusPill } from './StatusPill.tsx';
+import { useDebounced } from '../../state/use-debounced.ts';
 
 type Tab = 'imports' | 'calls' | 'summary';
 const TABS: { id: Tab; label: string }[] = [
@@ -22,15 +23,6 @@ const PAGE_ROWS = 100;
 /** Calls come in time order from the engine: the grid cannot sort them (a page is a slice of that order). */
 const CALLS_COL_DEF = { sortable: false, resizable: true } as const;
 const count = { type: 'rightAligned', width: 96, valueFormatter: (p: { value: unknown }) => formatCount(p.value as number) } as const;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = window.setTimeout(() => setV(value), ms);
-    return () => window.clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 export function CdrsScreen() {
   const { bridge, call, notify, notifyError, runJob } = useApp();

@@ -26,7 +26,7 @@ export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary
   const fromMs = periodArgs(args.from, carrier.timezone, '--from');
   const toMs = periodArgs(args.to, carrier.timezone, '--to');
   const s = args.side;
-  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side: s, fromMs, toMs });
+  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side: s, fromMs, toMs, tableScan: fromMs === undefined && toMs === undefined });
   // Grouped by rate version first (integers, no join per call), then by destination.
   const groups = ctx.db.prepare(`SELECT r.destination, r.prefix, r.rate_per_min_e8 AS rate, r.connection_fee_e8 AS fee, r.currency, g.n, g.ms, g.billed, g.amount, g.x60
     FROM (SELECT c.${s}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms, sum(c.${s}_billed_s) AS billed,

@@ -12,14 +12,17 @@ export interface CallFilter {
   importId?: number;
   fromMs?: number;
   toMs?: number;
-  /** Walk the table in id order instead of through the (carrier, source, start) index: for paging by id. */
-  byId?: boolean;
+  /**
+   * Walk the table in id order instead of through the (carrier, source, start) index: for paging
+   * by id, and for whole-history aggregates, where a sequential scan beats an index lookup per row.
+   */
+  tableScan?: boolean;
 }
 
 /** The WHERE clause and parameters of a set of calls; every column is one the indexes lead with. */
 export function callWhere(f: CallFilter): { sql: string; params: Record<string, unknown> } {
   // A unary + keeps SQLite off an index for that term (the id range then drives the scan).
-  const col = f.byId ? '+c.' : 'c.';
+  const col = f.tableScan ? '+c.' : 'c.';
   const where = [`${col}carrier_id = @carrier`];
   const params: Record<string, unknown> = { carrier: f.carrierId };
   if (f.source) {

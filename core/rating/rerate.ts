@@ -30,7 +30,7 @@ export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run
   const side = args.side;
   const rate = makeCallRater(VersionedRateTable.load(ctx.db, carrier.id, side), carrier);
   // Paged by id: through the carrier index each page would sort all the carrier's calls again.
-  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side, fromMs, toMs, byId: true });
+  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side, fromMs, toMs, tableScan: true });
   const page = ctx.db.prepare(`SELECT c.id, c.start_ms, c.called, c.duration_ms, c.answered, c.${side}_status, c.${side}_reason, c.${side}_rate_id,
       c.${side}_billed_s, c.${side}_amount_e8, c.${side}_exact_x60 FROM cdrs c WHERE ${sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`).raw();
   const update = ctx.db.prepare(`UPDATE cdrs SET ${side}_status = ?, ${side}_reason = ?, ${side}_rate_id = ?, ${side}_billed_s = ?,

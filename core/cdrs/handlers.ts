@@ -27,29 +27,50 @@ export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary
   const toMs = periodArgs(args.to, carrier.timezone, '--to');
   const s = args.side;
   const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side: s, fromMs, toMs, tableScan: fromMs === undefined && toMs === undefined });
-  // Grouped by rate version first (integers, no join per call), then by destination.
-  const groups = ctx.db.prepare(`SELECT r.destination, r.prefix, r.rate_per_min_e8 AS rate, r.connection_fee_e8 AS fee, r.currency, g.n, g.ms, g.billed, g.amount, g.x60
-    FROM (SELECT c.${s}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms, sum(c.${s}_billed_s) AS billed,
-            sum(c.${s}_amount_e8) AS amount, sum(c.${s}_exact_x60) AS x60
-          FROM cdrs c WHERE ${sql} AND c.${s}_status = 0 GROUP BY 1) g
-    JOIN rates r ON r.id = g.rid`).safeIntegers(true).all(params) as
-    { destination: string; prefix: string; rate: bigint; fee: bigint; currency: string; n: bigint; ms: bigint; billed: bigint; amount: bigint | null; x60: bigint }[];
+  // One pass over the calls, grouped by status, reason and rate version (integers, no join per
+  // call); the few groups are then joined to their rate versions and folded by destination.
+  const groups = ctx.db.prepare(`SELECT g.status, g.reason, g.n, g.ms, g.answered, g.billed, g.amount, g.x60,
+      r.destination, r.prefix, r.rate_per_min_e8 AS rate, r.connection_fee_e8 AS fee, r.currency
+    FROM (SELECT c.${s}_status AS status, c.${s}_reason AS reason, c.${s}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms,
+            sum(c.answered) AS answered, sum(c.${s}_billed_s) AS billed, sum(c.${s}_amount_e8) AS amount, sum(c.${s}_exact_x60) AS x60
+          FROM cdrs c WHERE ${sql} GROUP BY 1, 2, 3) g
+    LEFT JOIN rates r ON r.id = g.rid AND g.status = 0`).safeIntegers(true).all(params) as {
+      status: bigint | null; reason: bigint | null; n: bigint; ms: bigint | null; answered: bigint; billed: bigint | null; amount: bigint | null;
+      x60: bigint | null; destination: string | null; prefix: string | null; rate: bigint | null; fee: bigint | null; currency: string | null;
+    }[];
+  const unrated = new Map<UnratedReason, { calls: number; ms: bigint }>();
+  let calls = 0;
+  let answered = 0;
+  let ms = 0n;
+  for (const a of groups) {
+    calls += Number(a.n);
+    answered += Number(a.answered);
+    ms += a.ms ?? 0n;
+    if (a.status === 2n) {
+      const reason = REASONS[Number(a.reason ?? 1n)]!;
+      const u = unrated.get(reason) ?? { calls: 0, ms: 0n };
+      u.calls += Number(a.n);
+      u.ms += a.ms ?? 0n;
+      unrated.set(reason, u);
+    }
+  }
   const perLine = carrier.rounding.level === 'per-line';
   const byDest = new Map<string, { prefixes: Set<string>; n: number; ms: bigint; billed: bigint; amount: bigint; lines: Map<bigint, { x60: bigint; fees: bigint }> }>();
   let currency = '';
   for (const g of groups) {
-    currency ||= g.currency;
+    if (g.status !== 0n || g.destination === null) continue;
+    currency ||= g.currency ?? '';
     let d = byDest.get(g.destination);
     if (!d) byDest.set(g.destination, (d = { prefixes: new Set(), n: 0, ms: 0n, billed: 0n, amount: 0n, lines: new Map() }));
-    d.prefixes.add(g.prefix);
+    d.prefixes.add(g.prefix!);
     d.n += Number(g.n);
-    d.ms += g.ms;
-    d.billed += g.billed;
+    d.ms += g.ms ?? 0n;
+    d.billed += g.billed ?? 0n;
     d.amount += g.amount ?? 0n;
-    const line = d.lines.get(g.rate) ?? { x60: 0n, fees: 0n };
-    line.x60 += g.x60;
-    line.fees += g.fee * g.n;
-    d.lines.set(g.rate, line);
+    const line = d.lines.get(g.rate!) ?? { x60: 0n, fees: 0n };
+    line.x60 += g.x60 ?? 0n;
+    line.fees += g.fee! * g.n;
+    d.lines.set(g.rate!, line);
   }
   const lines: CdrSummaryLine[] = [];
   let totalAmount = 0n;
@@ -66,24 +87,6 @@ export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary
       destination, prefix: d.prefixes.size === 1 ? [...d.prefixes][0]! : null, calls: d.n, minutes: minutes(d.ms, 60_000),
       billedMinutes: minutes(d.billed, 60), amount: formatAmountE8(amount),
     });
-  }
-  const all = ctx.db.prepare(`SELECT c.${s}_status AS status, c.${s}_reason AS reason, count(*) AS n, sum(c.duration_ms) AS ms, sum(c.answered) AS answered
-    FROM cdrs c WHERE ${sql} GROUP BY 1, 2`).safeIntegers(true).all(params) as { status: bigint | null; reason: bigint | null; n: bigint; ms: bigint; answered: bigint }[];
-  const unrated = new Map<UnratedReason, { calls: number; ms: bigint }>();
-  let calls = 0;
-  let answered = 0;
-  let ms = 0n;
-  for (const a of all) {
-    calls += Number(a.n);
-    answered += Number(a.answered);
-    ms += a.ms ?? 0n;
-    if (a.status === 2n) {
-      const reason = REASONS[Number(a.reason ?? 1n)]!;
-      const u = unrated.get(reason) ?? { calls: 0, ms: 0n };
-      u.calls += Number(a.n);
-      u.ms += a.ms ?? 0n;
-      unrated.set(reason, u);
-    }
   }
   return {
     carrier: carrier.name, source: args.source, side: s, currency: currency || carrier.currency,

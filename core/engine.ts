@@ -68,6 +68,15 @@ const handlers: Handlers = {
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
 };
 
+/**
+ * Methods that write. They run one at a time: a CDR import keeps its transaction open across
+ * many event-loop turns, and another write arriving meanwhile (a carrier edit from the window)
+ * would otherwise land inside that transaction and share its fate on cancel. Reads never wait.
+ */
+const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
+]);
+
 function defaultActor(): string {
   try {
     return userInfo().username;
@@ -94,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? Date.now;
   const db = openDatabase(options.dbPath, { beforeMigrate: options.beforeMigrate, now: clock });
   const listeners = new Set<(e: EngineEvent) => void>();
+  let writes: Promise<void> = Promise.resolve();
   const emit = (e: EngineEvent): void => {
     for (const l of listeners) {
       try {
@@ -124,12 +134,18 @@ export function createEngine(options: EngineOptions): Engine {
           },
         };
       }
-      try {
-        const handler = handlers[method] as (c: EngineContext, a: unknown) => Output<M> | Promise<Output<M>>;
-        return { ok: true, data: await handler(ctx, parsed.data) };
-      } catch (e) {
-        return toErrorResult(e, log, method);
-      }
+      const handler = handlers[method] as (c: EngineContext, a: unknown) => Output<M> | Promise<Output<M>>;
+      const run = async (): Promise<Result<Output<M>>> => {
+        try {
+          return { ok: true, data: await handler(ctx, parsed.data) };
+        } catch (e) {
+          return toErrorResult(e, log, method);
+        }
+      };
+      if (!WRITERS.has(method)) return run();
+      const turn = writes.then(run);
+      writes = turn.then(() => undefined);
+      return turn;
     },
     on(listener) {
       listeners.add(listener);

@@ -125,27 +125,33 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
 
     await new Promise<void>((resolve, reject) => {
       const input = createReadStream(args.file);
-      input.on('data', (chunk) => hash.update(chunk as Buffer));
+      // Papa's abort() ends with complete(): a stop must be remembered, or it would look like the end of the file.
+      let stopped: unknown;
+      const stop = (e: unknown, p: { abort(): void }): void => {
+        stopped ??= e;
+        p.abort();
+        input.destroy();
+      };
+      input.on('data', (chunk) => {
+        if (stopped === undefined) hash.update(chunk as Buffer);
+      });
       input.on('error', (e) => reject(new TrunklineError('FILE_UNREADABLE', `${file}: ${e.message}`, { file })));
       Papa.parse<string[]>(input as unknown as File, {
         delimiter: head.delimiter,
         skipEmptyLines: true,
         chunkSize: 1 << 20,
         chunk: (results, p) => {
+          if (stopped !== undefined) return;
           try {
             for (const cells of results.data) onRow(cells);
           } catch (e) {
-            p.abort();
-            reject(e);
+            stop(e, p);
             return;
           }
           job.progress('importing', rowsRead);
-          if (job.signal.aborted) {
-            p.abort();
-            reject(new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written'));
-          }
+          if (job.signal.aborted) stop(new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written'), p);
         },
-        complete: () => resolve(),
+        complete: () => (stopped === undefined ? resolve() : reject(stopped)),
         error: (e) => reject(new TrunklineError('FILE_UNREADABLE', `${file}: ${e.message}`, { file })),
       });
     });

@@ -193,3 +193,25 @@ describe('browsing calls: the CDR grid and one call explained', () => {
     for (const r of page.rows) expect(ok(await ws.engine.dispatch('cdrs.explain', { id: r.id, side: 'buy' })).storedMatchesNow).toBe(true);
   });
 });
+
+describe('writes while a long import runs', () => {
+  it('a carrier added during a CDR import that is then cancelled is kept: writes run one at a time', async () => {
+    await vendor('Vendor');
+    const file = join(ws.dir, 'many.csv');
+    const lines = ['Call ID,Start Time,B Number,Duration'];
+    for (let i = 0; i < 60_000; i++) lines.push(`c${i},2026-03-02 ${String(Math.floor(i / 3600) % 24).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},4477009${i},60`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    let added: Promise<unknown> | undefined;
+    ws.engine.on((e) => {
+      if (e.type !== 'job.progress' || e.jobId !== 'long' || added) return;
+      added = ws.engine.dispatch('carriers.create', { name: 'Added Meanwhile' });
+      void ws.engine.dispatch('jobs.cancel', { jobId: 'long' });
+    });
+    const r = await ws.engine.dispatch('cdrs.import', { file, carrier: 'Vendor', source: 'carrier', jobId: 'long' });
+    expect(err(r).code).toBe('JOB_CANCELLED');
+    expect(added).toBeDefined();
+    expect(await added).toMatchObject({ ok: true });
+    expect(ok(await ws.engine.dispatch('carriers.get', { name: 'Added Meanwhile' })).name).toBe('Added Meanwhile');
+    expect(count(ws.dbPath, 'cdrs')).toBe(0);
+  });
+});

@@ -322,12 +322,10 @@ export interface DeckImportRecord {
   importedBy: string;
 }
 
-export interface RateLookup {
-  number: string;
-  normalised: string;
+/** What a rate version says: the destination, the price and its billing terms, from when to when. */
+export interface RateTerms {
   prefix: string;
   destination: string;
-  rate: string;
   currency: string;
   effectiveFrom: string;
   effectiveTo: string | null;
@@ -336,8 +334,14 @@ export interface RateLookup {
   minDuration: number;
   grace: number;
   connectionFee: string;
-  rateId: number;
   importId: number;
+}
+
+export interface RateLookup extends RateTerms {
+  number: string;
+  normalised: string;
+  rate: string;
+  rateId: number;
 }
 
 export interface RatesExportReport {
@@ -348,26 +352,15 @@ export interface RatesExportReport {
 }
 
 /** One row of the rates grid: a version, with why it is there. */
-export interface RateRow {
+export interface RateRow extends RateTerms {
   id: number;
   carrier: string;
   side: Side;
-  prefix: string;
-  destination: string;
   kind: 'rate' | 'closed' | 'blocked';
   rate: string | null;
-  currency: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  firstIncrement: number;
-  nextIncrement: number;
-  minDuration: number;
-  grace: number;
-  connectionFee: string;
   changeClass: ChangeClass;
   noticeViolation: boolean;
   noticeUntil: string | null;
-  importId: number;
 }
 
 export interface RatesPage {

@@ -27,6 +27,8 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
                     [--notice-increase 7] [--notice-new 7] [--notice-decrease 0] [--notice-closed 7]
                     [--rounding per-call|per-increment|per-line] [--decimals 6]
                     [--rounding-mode half-up|half-even|up|down] [--tech-prefixes P1,P2]
+                    [--trunks NAME1,NAME2] [--lcr-preference 100] [--payment-terms-days 30]
+                    [--dispute-threshold-absolute 10] [--dispute-threshold-percent 1]
   carriers list
   carriers show NAME
   carriers set NAME --FIELD VALUE ...   (the fields of 'carriers add', and --name NEW to rename)
@@ -88,6 +90,11 @@ const CARRIER_OPTIONS: Options = {
   decimals: { type: 'string' },
   'rounding-mode': { type: 'string' },
   'tech-prefixes': { type: 'string' },
+  trunks: { type: 'string' },
+  'lcr-preference': { type: 'string' },
+  'payment-terms-days': { type: 'string' },
+  'dispute-threshold-absolute': { type: 'string' },
+  'dispute-threshold-percent': { type: 'string' },
 };
 
 function parse(argv: string[], options: Options, positionals: number) {
@@ -137,6 +144,8 @@ function carrierSettings(values: Record<string, unknown>) {
   const rounding = { level: str(values, 'rounding'), decimals: int(values, 'decimals'), mode: str(values, 'rounding-mode') };
   const prune = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   const tech = str(values, 'tech-prefixes');
+  const trunks = str(values, 'trunks');
+  const threshold = { absolute: str(values, 'dispute-threshold-absolute'), percent: str(values, 'dispute-threshold-percent') };
   return prune({
     roles: roles(str(values, 'roles')),
     currency: str(values, 'currency'),
@@ -144,6 +153,10 @@ function carrierSettings(values: Record<string, unknown>) {
     notice: Object.values(notice).some((v) => v !== undefined) ? prune(notice) : undefined,
     rounding: Object.values(rounding).some((v) => v !== undefined) ? prune(rounding) : undefined,
     techPrefixes: tech === undefined ? undefined : tech.split(',').map((s) => s.trim()).filter(Boolean),
+    trunks: trunks === undefined ? undefined : trunks.split(',').map((s) => s.trim()).filter(Boolean),
+    lcrPreference: int(values, 'lcr-preference'),
+    paymentTermsDays: int(values, 'payment-terms-days'),
+    disputeThreshold: Object.values(threshold).some((v) => v !== undefined) ? prune(threshold) : undefined,
   });
 }
 
@@ -173,6 +186,10 @@ function showCarrier(c: Carrier): string {
     `notice (days):    increase ${c.notice.increaseDays}, new ${c.notice.newDays}, decrease ${c.notice.decreaseDays}, closed ${c.notice.closedDays}`,
     `rounding:         ${c.rounding.level}, ${c.rounding.decimals} decimals, ${c.rounding.mode}`,
     `tech prefixes:    ${c.techPrefixes.join(', ') || '(none)'}`,
+    `trunks:           ${c.trunks.join(', ') || '(none)'}`,
+    `LCR preference:   ${c.lcrPreference} (lower ranks first at equal rates)`,
+    `dispute when:     variance ≥ ${c.disputeThreshold.absolute} ${c.currency} and ≥ ${c.disputeThreshold.percent} %`,
+    `payment terms:    ${c.paymentTermsDays} days`,
     `settings version: ${c.settingsVersion} (updated ${c.updatedAt})`,
   ].join('\n') + '\n';
 }

@@ -37,6 +37,16 @@ export const Rounding = z.object({
 });
 export const TechPrefix = z.string().trim().min(1).max(20).regex(/^[0-9#*+]+$/, 'digits, #, * or + only');
 
+/** A trunk or account name as our switch writes it in its CDRs (accountcode, gateway, Account). */
+export const TrunkName = z.string().trim().min(1, 'trunk name is empty').max(80);
+const NonNegativeDecimal = z.string().trim().regex(/^\d{1,12}(\.\d{1,8})?$/, 'a non-negative decimal number, e.g. 10 or 2.5');
+export const DisputeThreshold = z.object({
+  /** In the carrier's currency. */
+  absolute: NonNegativeDecimal,
+  /** Percent of the expected amount. */
+  percent: NonNegativeDecimal,
+});
+
 export const CarrierSettings = z.object({
   roles: Roles,
   currency: Currency,
@@ -44,6 +54,14 @@ export const CarrierSettings = z.object({
   notice: Notice,
   rounding: Rounding,
   techPrefixes: z.array(TechPrefix).max(50),
+  /** Names that identify this carrier's leg in our switch's CDRs (ingress for a customer, egress for a vendor). */
+  trunks: z.array(TrunkName).max(200),
+  /** LCR tie-break among vendors at the same rate: lower ranks first, then the name. */
+  lcrPreference: z.number().int().min(0).max(1000),
+  /** Materiality: a variance is proposed as a dispute when it reaches both thresholds. */
+  disputeThreshold: DisputeThreshold,
+  /** Days from the invoice date to its due date. */
+  paymentTermsDays: z.number().int().min(0).max(365),
 });
 export type CarrierSettings = z.infer<typeof CarrierSettings>;
 
@@ -55,6 +73,10 @@ export const CarrierSettingsPatch = z.object({
   notice: Notice.partial().optional(),
   rounding: Rounding.partial().optional(),
   techPrefixes: z.array(TechPrefix).max(50).optional(),
+  trunks: z.array(TrunkName).max(200).optional(),
+  lcrPreference: z.number().int().min(0).max(1000).optional(),
+  disputeThreshold: DisputeThreshold.partial().optional(),
+  paymentTermsDays: z.number().int().min(0).max(365).optional(),
 });
 
 export const DEFAULT_CARRIER_SETTINGS: CarrierSettings = {
@@ -64,6 +86,10 @@ export const DEFAULT_CARRIER_SETTINGS: CarrierSettings = {
   notice: { increaseDays: 7, newDays: 7, decreaseDays: 0, closedDays: 7 },
   rounding: { level: 'per-call', decimals: 6, mode: 'half-up' },
   techPrefixes: [],
+  trunks: [],
+  lcrPreference: 100,
+  disputeThreshold: { absolute: '10', percent: '1' },
+  paymentTermsDays: 30,
 };
 
 export interface Carrier extends CarrierSettings {

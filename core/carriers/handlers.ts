@@ -20,6 +20,7 @@ export function createCarrier(ctx: EngineContext, args: ParsedArgs<'carriers.cre
     ...s,
     notice: { ...DEFAULT_CARRIER_SETTINGS.notice, ...s.notice },
     rounding: { ...DEFAULT_CARRIER_SETTINGS.rounding, ...s.rounding },
+    disputeThreshold: { ...DEFAULT_CARRIER_SETTINGS.disputeThreshold, ...s.disputeThreshold },
   };
   return ctx.carriers.insert(args.name, settings, ctx.clock(), ctx.actor);
 }
@@ -36,6 +37,7 @@ export function updateCarrier(ctx: EngineContext, args: ParsedArgs<'carriers.upd
     ...s,
     notice: { ...old.notice, ...s.notice },
     rounding: { ...old.rounding, ...s.rounding },
+    disputeThreshold: { ...old.disputeThreshold, ...s.disputeThreshold },
   };
   return ctx.carriers.update(current, args.rename ?? current.name, next, ctx.clock(), ctx.actor, args.note);
 }

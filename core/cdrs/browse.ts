@@ -41,6 +41,11 @@ function toRow(r: Raw): CdrRow {
   };
 }
 
+/** The column naming the carrier whose deck rates a side: the vendor for buy, the customer for sell. */
+export function legColumn(side: Side): 'vendor_id' | 'customer_id' {
+  return side === 'buy' ? 'vendor_id' : 'customer_id';
+}
+
 /** A page of one carrier's calls with their rating on one side, in time order, filtered in SQLite. */
 export function queryCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.query'>): CdrPage {
   const carrier = requireCarrier(ctx, args.carrier);
@@ -64,9 +69,9 @@ export function queryCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.query'>): C
     params.calledTo = args.called + ':';
   }
   const limit = args.endRow - args.startRow;
-  // (source, start, dedupe key) is the unique index's own order: no sort step on millions of calls.
-  const rows = ctx.db.prepare(`SELECT ${columns(s)} FROM cdrs c JOIN carriers ca ON ca.id = c.carrier_id LEFT JOIN rates r ON r.id = c.${s}_rate_id
-    WHERE ${where.join(' AND ')} ORDER BY c.source, c.start_ms, c.dedupe_key LIMIT @limit OFFSET @offset`)
+  // (source, start, id) is the leg index's own order: no sort step on millions of calls.
+  const rows = ctx.db.prepare(`SELECT ${columns(s)} FROM cdrs c JOIN carriers ca ON ca.id = c.${legColumn(s)} LEFT JOIN rates r ON r.id = c.${s}_rate_id
+    WHERE ${where.join(' AND ')} ORDER BY c.source, c.start_ms, c.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit, offset: args.startRow }) as Raw[];
   return { rows: rows.map(toRow), lastRow: rows.length < limit ? args.startRow + rows.length : null };
 }
@@ -74,9 +79,12 @@ export function queryCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.query'>): C
 /** One call's rating, step by step, as it would be rated now against the deck, and whether that is what is stored. */
 export function explainCdr(ctx: EngineContext, args: ParsedArgs<'cdrs.explain'>): CdrExplanation {
   const s = args.side;
-  const raw = ctx.db.prepare(`SELECT ${columns(s)}, c.carrier_id FROM cdrs c JOIN carriers ca ON ca.id = c.carrier_id
-    LEFT JOIN rates r ON r.id = c.${s}_rate_id WHERE c.id = ?`).get(args.id) as (Raw & { carrier_id: number }) | undefined;
-  if (!raw) throw new TrunklineError('INVALID_ARGUMENTS', `no call #${args.id}`, { id: args.id });
+  const raw = ctx.db.prepare(`SELECT ${columns(s)} FROM cdrs c JOIN carriers ca ON ca.id = c.${legColumn(s)}
+    LEFT JOIN rates r ON r.id = c.${s}_rate_id WHERE c.id = ?`).get(args.id) as Raw | undefined;
+  if (!raw) {
+    const exists = ctx.db.prepare('SELECT 1 FROM cdrs WHERE id = ?').get(args.id);
+    throw new TrunklineError('INVALID_ARGUMENTS', exists ? `call #${args.id} has no ${s === 'buy' ? 'vendor' : 'customer'} leg to explain on the ${s} side` : `no call #${args.id}`, { id: args.id });
+  }
   const call = toRow(raw);
   const carrier = requireCarrier(ctx, raw.carrier);
   const steps: CdrExplanation['steps'] = [];

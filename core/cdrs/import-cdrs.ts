@@ -97,7 +97,10 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       carrierId: carrier.id, source: args.source, format, fileName: file, sha256: '', bytes, timezone: zone,
       mappingJson: JSON.stringify(parser.mapping), importedAt: ctx.clock(), importedBy: ctx.actor,
     });
-    const insert = ctx.cdrs.inserter(carrier.id, args.source, importId, sides);
+    const trades = sidesOf(carrier.roles);
+    const insert = ctx.cdrs.inserter(carrier.id, args.source, importId, sides, {
+      customerId: trades.includes('sell') ? carrier.id : null, vendorId: trades.includes('buy') ? carrier.id : null,
+    });
     const ratings: StoredRating[] = new Array(sides.length);
     const onRow = (cells: string[]): void => {
       row++;

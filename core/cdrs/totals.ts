@@ -23,7 +23,9 @@ export interface CallFilter {
 export function callWhere(f: CallFilter): { sql: string; params: Record<string, unknown> } {
   // A unary + keeps SQLite off an index for that term (the id range then drives the scan).
   const col = f.tableScan ? '+c.' : 'c.';
-  const where = [`${col}carrier_id = @carrier`];
+  // A side's calls are those whose leg on that side is the carrier's: the vendor leg is rated on the
+  // vendor's buy deck, the customer leg on the customer's sell deck.
+  const where = [`${col}${f.side === 'buy' ? 'vendor_id' : 'customer_id'} = @carrier`];
   const params: Record<string, unknown> = { carrier: f.carrierId };
   if (f.source) {
     where.push(`${col}source = @source`);

@@ -16,6 +16,11 @@ interface CarrierRow {
   rounding_decimals: number;
   rounding_mode: Carrier['rounding']['mode'];
   tech_prefixes: string;
+  trunks: string;
+  lcr_preference: number;
+  dispute_threshold_absolute: string;
+  dispute_threshold_percent: string;
+  payment_terms_days: number;
   settings_version: number;
   created_at_ms: number;
   updated_at_ms: number;
@@ -36,6 +41,10 @@ function toCarrier(r: CarrierRow): Carrier {
     },
     rounding: { level: r.rounding_level, decimals: r.rounding_decimals, mode: r.rounding_mode },
     techPrefixes: JSON.parse(r.tech_prefixes) as string[],
+    trunks: JSON.parse(r.trunks) as string[],
+    lcrPreference: r.lcr_preference,
+    disputeThreshold: { absolute: r.dispute_threshold_absolute, percent: r.dispute_threshold_percent },
+    paymentTermsDays: r.payment_terms_days,
     settingsVersion: r.settings_version,
     createdAt: isoInstant(r.created_at_ms),
     updatedAt: isoInstant(r.updated_at_ms),
@@ -55,11 +64,19 @@ function settingsParams(s: CarrierSettings) {
     rounding_decimals: s.rounding.decimals,
     rounding_mode: s.rounding.mode,
     tech_prefixes: JSON.stringify(s.techPrefixes),
+    trunks: JSON.stringify(s.trunks),
+    lcr_preference: s.lcrPreference,
+    dispute_threshold_absolute: s.disputeThreshold.absolute,
+    dispute_threshold_percent: s.disputeThreshold.percent,
+    payment_terms_days: s.paymentTermsDays,
   };
 }
 
 export function settingsOf(c: Carrier): CarrierSettings {
-  return { roles: c.roles, currency: c.currency, timezone: c.timezone, notice: c.notice, rounding: c.rounding, techPrefixes: c.techPrefixes };
+  return {
+    roles: c.roles, currency: c.currency, timezone: c.timezone, notice: c.notice, rounding: c.rounding, techPrefixes: c.techPrefixes,
+    trunks: c.trunks, lcrPreference: c.lcrPreference, disputeThreshold: c.disputeThreshold, paymentTermsDays: c.paymentTermsDays,
+  };
 }
 
 export class CarriersRepo {
@@ -84,9 +101,11 @@ export class CarriersRepo {
       const info = this.db
         .prepare(
           `INSERT INTO carriers (name, roles, currency, timezone, notice_increase_days, notice_new_days, notice_decrease_days,
-             notice_closed_days, rounding_level, rounding_decimals, rounding_mode, tech_prefixes, settings_version, created_at_ms, updated_at_ms)
+             notice_closed_days, rounding_level, rounding_decimals, rounding_mode, tech_prefixes, trunks, lcr_preference,
+             dispute_threshold_absolute, dispute_threshold_percent, payment_terms_days, settings_version, created_at_ms, updated_at_ms)
            VALUES (@name, @roles, @currency, @timezone, @notice_increase_days, @notice_new_days, @notice_decrease_days,
-             @notice_closed_days, @rounding_level, @rounding_decimals, @rounding_mode, @tech_prefixes, 1, @now, @now)`,
+             @notice_closed_days, @rounding_level, @rounding_decimals, @rounding_mode, @tech_prefixes, @trunks, @lcr_preference,
+             @dispute_threshold_absolute, @dispute_threshold_percent, @payment_terms_days, 1, @now, @now)`,
         )
         .run({ name, now: nowMs, ...settingsParams(s) });
       const id = Number(info.lastInsertRowid);
@@ -106,7 +125,9 @@ export class CarriersRepo {
              notice_increase_days = @notice_increase_days, notice_new_days = @notice_new_days,
              notice_decrease_days = @notice_decrease_days, notice_closed_days = @notice_closed_days,
              rounding_level = @rounding_level, rounding_decimals = @rounding_decimals, rounding_mode = @rounding_mode,
-             tech_prefixes = @tech_prefixes, settings_version = @version, updated_at_ms = @now
+             tech_prefixes = @tech_prefixes, trunks = @trunks, lcr_preference = @lcr_preference,
+             dispute_threshold_absolute = @dispute_threshold_absolute, dispute_threshold_percent = @dispute_threshold_percent,
+             payment_terms_days = @payment_terms_days, settings_version = @version, updated_at_ms = @now
            WHERE id = @id`,
         )
         .run({ id: current.id, name, version, now: nowMs, ...settingsParams(s) });

@@ -69,22 +69,23 @@ export class CdrsRepo {
    * A prepared insert for one import, with the call's rating on each given side beside it.
    * INSERT OR IGNORE on the dedupe index: a call already stored adds nothing, and says so.
    */
-  inserter(carrierId: number, source: CdrSource, importId: number, sides: Side[]): (c: CdrRow, r: StoredRating[]) => boolean {
+  inserter(carrierId: number, source: CdrSource, importId: number, sides: Side[], legs: { customerId: number | null; vendorId: number | null }): (c: CdrRow, r: StoredRating[]) => boolean {
     const cols = sides.map((s) => `, ${s}_status, ${s}_reason, ${s}_rate_id, ${s}_billed_s, ${s}_amount_e8, ${s}_exact_x60`).join('');
     const marks = sides.map(() => ', ?, ?, ?, ?, ?, ?').join('');
     const stmt = this.db.prepare(
       `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered,
-         ingress, egress, carrier_charge_e8${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${marks})`,
+         ingress, egress, carrier_charge_e8, customer_id, vendor_id${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${marks})`,
     );
+    const { customerId, vendorId } = legs;
     const src = SOURCE_CODE[source];
     const base = (c: CdrRow) => [carrierId, src, importId, c.startMs, c.dedupeKey, c.callId, c.calling, c.called, c.durationMs, c.answered ? 1 : 0,
-      c.ingress, c.egress, c.carrierChargeE8];
+      c.ingress, c.egress, c.carrierChargeE8, customerId, vendorId];
     if (sides.length === 0) return (c) => stmt.run(...base(c)).changes > 0;
     if (sides.length === 1) {
       return (c, r) => {
         const a = r[0]!;
         return stmt.run(carrierId, src, importId, c.startMs, c.dedupeKey, c.callId, c.calling, c.called, c.durationMs, c.answered ? 1 : 0,
-          c.ingress, c.egress, c.carrierChargeE8, a.status, a.reason, a.rateId, a.billedS, a.amountE8, a.exactX60).changes > 0;
+          c.ingress, c.egress, c.carrierChargeE8, customerId, vendorId, a.status, a.reason, a.rateId, a.billedS, a.amountE8, a.exactX60).changes > 0;
       };
     }
     return (c, r) => stmt.run(...base(c), ...r.flatMap((a) => [a.status, a.reason, a.rateId, a.billedS, a.amountE8, a.exactX60])).changes > 0;

@@ -184,6 +184,151 @@ CREATE UNIQUE INDEX cdrs_dedupe ON cdrs (carrier_id, source, start_ms, dedupe_ke
 CREATE INDEX cdrs_by_import ON cdrs (import_id);
 `,
   },
+  {
+    id: 4,
+    name: 'carrier trunks, LCR preference, materiality, payment terms; both legs of a call',
+    sql: `
+PRAGMA defer_foreign_keys = ON;
+-- Trunk or account names that identify the carrier in our switch's CDRs (JSON array of strings).
+ALTER TABLE carriers ADD COLUMN trunks TEXT NOT NULL DEFAULT '[]';
+-- LCR tie-break: among vendors at the same rate, the lower preference ranks first (then the name).
+ALTER TABLE carriers ADD COLUMN lcr_preference INTEGER NOT NULL DEFAULT 100;
+-- Materiality: a reconciliation variance is proposed as a dispute when it reaches both thresholds
+-- (absolute in the carrier's currency, as an exact decimal string; percent of the expected amount).
+ALTER TABLE carriers ADD COLUMN dispute_threshold_absolute TEXT NOT NULL DEFAULT '10';
+ALTER TABLE carriers ADD COLUMN dispute_threshold_percent TEXT NOT NULL DEFAULT '1';
+ALTER TABLE carriers ADD COLUMN payment_terms_days INTEGER NOT NULL DEFAULT 30;
+
+-- A switch-wide own CDR file belongs to no single carrier: its rows name their customer and vendor.
+CREATE TABLE cdr_imports_v4 (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER REFERENCES carriers(id),
+  source TEXT NOT NULL CHECK (source IN ('own', 'carrier')),
+  format TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  file_bytes INTEGER NOT NULL,
+  timezone TEXT NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_imported INTEGER NOT NULL,
+  rows_duplicate INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rejects_file TEXT,
+  first_start_ms INTEGER,
+  last_start_ms INTEGER,
+  mapping_json TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  imported_at_ms INTEGER NOT NULL,
+  imported_by TEXT NOT NULL
+);
+INSERT INTO cdr_imports_v4 SELECT * FROM cdr_imports;
+DROP TABLE cdr_imports;
+ALTER TABLE cdr_imports_v4 RENAME TO cdr_imports;
+CREATE INDEX cdr_imports_by_carrier ON cdr_imports (carrier_id, id);
+
+-- Both legs of a call: the customer who sent it (rated on their sell deck, the sell_* columns) and
+-- the vendor it went to (rated on their buy deck, the buy_* columns). carrier_id stays the carrier
+-- the row is filed under for de-duplication: the named carrier, or for a switch-wide file the
+-- vendor (else the customer) its trunks map to.
+ALTER TABLE cdrs ADD COLUMN customer_id INTEGER REFERENCES carriers(id);
+ALTER TABLE cdrs ADD COLUMN vendor_id INTEGER REFERENCES carriers(id);
+UPDATE cdrs SET
+  customer_id = CASE WHEN (SELECT roles FROM carriers WHERE id = cdrs.carrier_id) IN ('customer', 'both') THEN carrier_id END,
+  vendor_id = CASE WHEN (SELECT roles FROM carriers WHERE id = cdrs.carrier_id) IN ('vendor', 'both') THEN carrier_id END;
+CREATE INDEX cdrs_by_vendor ON cdrs (vendor_id, source, start_ms);
+CREATE INDEX cdrs_by_customer ON cdrs (customer_id, source, start_ms);
+`,
+  },
+  {
+    id: 5,
+    name: 'vendor invoices and disputes',
+    sql: `
+-- Invoices carriers send us (they bill us as our vendor). Amounts are exact: integers scaled by 1e8
+-- (_e8), in the invoice's currency. Periods are [from, to) instants, computed in the carrier's zone.
+CREATE TABLE vendor_invoices (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  number TEXT NOT NULL,
+  period_from_ms INTEGER NOT NULL,
+  period_to_ms INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  issued_on TEXT,
+  due_on TEXT,
+  total_e8 INTEGER NOT NULL,
+  file_name TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  file_bytes INTEGER NOT NULL,
+  mapping_json TEXT NOT NULL,
+  imported_at_ms INTEGER NOT NULL,
+  imported_by TEXT NOT NULL,
+  UNIQUE (carrier_id, number)
+);
+
+-- The invoice's summary lines as the carrier wrote them (row = the file's row number).
+CREATE TABLE vendor_invoice_lines (
+  invoice_id INTEGER NOT NULL REFERENCES vendor_invoices(id),
+  line_no INTEGER NOT NULL,
+  row INTEGER,
+  prefix TEXT,
+  destination TEXT,
+  calls INTEGER,
+  minutes_e8 INTEGER,
+  rate_e8 INTEGER,
+  amount_e8 INTEGER NOT NULL,
+  PRIMARY KEY (invoice_id, line_no)
+) WITHOUT ROWID;
+
+-- A claim against a carrier's invoice. state is the latest event's to_state (the events are the record).
+-- States: draft, submitted, acknowledged, accepted, partially-accepted, rejected, escalated, settled, closed.
+CREATE TABLE disputes (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  invoice_id INTEGER REFERENCES vendor_invoices(id),
+  reconciliation_id INTEGER,
+  period_from_ms INTEGER NOT NULL,
+  period_to_ms INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  state TEXT NOT NULL,
+  claimed_e8 INTEGER NOT NULL,
+  agreed_e8 INTEGER,
+  credit_note TEXT,
+  submitted_at_ms INTEGER,
+  settled_at_ms INTEGER,
+  created_at_ms INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX disputes_by_carrier ON disputes (carrier_id, state);
+
+CREATE TABLE dispute_lines (
+  dispute_id INTEGER NOT NULL REFERENCES disputes(id),
+  line_no INTEGER NOT NULL,
+  cause TEXT NOT NULL,
+  prefix TEXT,
+  destination TEXT,
+  calls INTEGER NOT NULL,
+  minutes_e8 INTEGER NOT NULL,
+  claimed_e8 INTEGER NOT NULL,
+  PRIMARY KEY (dispute_id, line_no)
+) WITHOUT ROWID;
+
+-- Append-only: every change to a dispute (created, state change, amounts, note, credit note).
+CREATE TABLE dispute_events (
+  dispute_id INTEGER NOT NULL REFERENCES disputes(id),
+  seq INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT NOT NULL,
+  claimed_e8 INTEGER,
+  agreed_e8 INTEGER,
+  credit_note TEXT,
+  note TEXT,
+  PRIMARY KEY (dispute_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER dispute_events_no_update BEFORE UPDATE ON dispute_events BEGIN SELECT RAISE(ABORT, 'dispute events are append-only'); END;
+CREATE TRIGGER dispute_events_no_delete BEFORE DELETE ON dispute_events BEGIN SELECT RAISE(ABORT, 'dispute events are append-only'); END;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -45,6 +45,8 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
 
   cdrs import FILE --carrier NAME --source own|carrier [--format auto|generic|asterisk|freeswitch|cgrates]
                    [--timezone TZ] [--map COLUMN=FIELD ...] [--skip-bad-rows] [--rejects FILE]
+                   (--source own without --carrier: our switch's file, each call given to its customer
+                    and vendor by its ingress and egress trunks; see carriers --trunks)
   cdrs list [--carrier NAME]
   cdrs summary --carrier NAME --source own|carrier --side buy|sell [--from INSTANT] [--to INSTANT]
   cdrs export --carrier NAME --source own|carrier --side buy|sell [--from] [--to] --out FILE.csv|FILE.xlsx
@@ -486,11 +488,11 @@ function buildCall(command: string, argv: string[]): Call {
       return {
         method: 'cdrs.import', long: true,
         args: {
-          file: positionals[0], carrier: need(values, 'carrier'), source: need(values, 'source'), format: str(values, 'format') ?? 'auto',
+          file: positionals[0], carrier: str(values, 'carrier'), source: need(values, 'source'), format: str(values, 'format') ?? 'auto',
           timezone: str(values, 'timezone'), map, skipBadRows: values['skip-bad-rows'] === true, rejectsFile: str(values, 'rejects'),
         },
         show: (r: CdrImportReport) => [
-          `CDR import #${r.importId}: ${r.file} → ${r.carrier} (${r.source}, ${r.format}, times in ${r.timezone})`,
+          `CDR import #${r.importId}: ${r.file} → ${r.carrier ?? 'every carrier its trunks name'} (${r.source}, ${r.format}, times in ${r.timezone})`,
           `  ${r.rowsRead} rows: ${r.imported} imported, ${r.duplicates} already stored, ${r.rejected} rejected${r.rejectsFile ? ` (see ${r.rejectsFile})` : ''}`,
           ...(r.firstStart ? [`  calls from ${r.firstStart} to ${r.lastStart}`] : []),
           ...r.rating.map(showSide),

@@ -14,6 +14,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   DECK_MAPPING_INCOMPLETE: 'Some required columns are not mapped: a code column and a rate column are needed.',
   DECK_PARSE_ERROR: 'The deck has problems in some rows. Nothing was written.',
   CDR_FORMAT_UNKNOWN: 'This is not a CDR file Trunkline recognises. Choose its format and map its columns.',
+  CDR_CARRIER_REQUIRED: 'Choose the carrier these calls belong to: the file names no trunks Trunkline can give to carriers.',
+  TRUNK_TAKEN: 'Another carrier already lists that trunk name: a trunk identifies one carrier.',
   CDR_PARSE_ERROR: 'The CDR file has problems in some rows. Nothing was written (or import the good rows and keep a rejects file).',
   DECK_NO_EFFECTIVE_DATE: 'The deck does not say when it takes effect. Enter an effective date.',
   RATE_NOT_FOUND: 'No rate covers that number at that time.',

@@ -193,7 +193,11 @@ export const schemas = {
   'cdrs.import': z.object({
     file: FilePath,
     fileName: z.string().min(1).optional(),
-    carrier: CarrierName,
+    /**
+     * The carrier the file's calls belong to. Left out for our own switch's file (source own): each
+     * call's customer and vendor are then found from its ingress and egress trunks (carriers' trunks).
+     */
+    carrier: CarrierName.optional(),
     source: CdrSource,
     format: z.enum(['auto', 'generic', 'asterisk', 'freeswitch', 'cgrates']).default('auto'),
     /** The zone of the file's local times; default the carrier's. */
@@ -203,7 +207,7 @@ export const schemas = {
     skipBadRows: z.boolean().default(false),
     rejectsFile: FilePath.optional(),
     jobId: JobId.optional(),
-  }),
+  }).refine((a) => a.carrier !== undefined || a.source === 'own', { message: 'name the carrier (--carrier): only our own switch\'s file (source own) can be imported for all carriers by trunk', path: ['carrier'] }),
   'cdrs.list': z.object({ carrier: CarrierName.optional() }),
   'rating.run': z.object({
     carrier: CarrierName,
@@ -417,6 +421,8 @@ export type UnratedReason = 'no rate' | 'closed code' | 'blocked' | 'invalid num
 
 export interface SideRatingCounts {
   side: Side;
+  /** The carrier whose deck rated this side (the vendor for buy, the customer for sell). */
+  carrier?: string;
   rated: number;
   free: number;
   unrated: Record<UnratedReason, number>;
@@ -427,7 +433,8 @@ export interface SideRatingCounts {
 
 export interface CdrImportReport {
   importId: number;
-  carrier: string;
+  /** null: our own switch's file, imported for every carrier its trunks name. */
+  carrier: string | null;
   source: CdrSource;
   format: 'generic' | 'asterisk' | 'freeswitch' | 'cgrates';
   file: string;
@@ -441,13 +448,17 @@ export interface CdrImportReport {
   rejectsFile: string | null;
   firstStart: string | null;
   lastStart: string | null;
+  /** Per carrier and side the calls were rated for. */
   rating: SideRatingCounts[];
+  /** A switch-wide file's trunk names that matched no carrier (that leg of those calls is left without a carrier). */
+  unmatchedTrunks: { trunk: string; leg: 'ingress' | 'egress'; calls: number; why: string }[];
   warnings: string[];
 }
 
 export interface CdrImportRecord {
   id: number;
-  carrier: string;
+  /** null: our own switch's file, imported for every carrier its trunks name. */
+  carrier: string | null;
   source: CdrSource;
   format: string;
   fileName: string;

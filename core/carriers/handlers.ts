@@ -12,6 +12,20 @@ export function requireCarrier(ctx: EngineContext, name: string): Carrier {
   return c;
 }
 
+/** A trunk name identifies one carrier: two carriers listing it would make every call on it ambiguous. */
+function checkTrunks(ctx: EngineContext, trunks: readonly string[], self: number | null): void {
+  const seen = new Set<string>();
+  for (const t of trunks) {
+    if (seen.has(t)) throw new TrunklineError('INVALID_ARGUMENTS', `trunks: "${t}" is listed twice`, { trunk: t });
+    seen.add(t);
+  }
+  for (const other of ctx.carriers.list()) {
+    if (other.id === self) continue;
+    const clash = other.trunks.find((t) => seen.has(t));
+    if (clash !== undefined) throw new TrunklineError('TRUNK_TAKEN', `trunk "${clash}" already belongs to ${other.name}: a trunk identifies one carrier`, { trunk: clash, carrier: other.name });
+  }
+}
+
 export function createCarrier(ctx: EngineContext, args: ParsedArgs<'carriers.create'>): Carrier {
   if (ctx.carriers.byName(args.name)) throw new TrunklineError('CARRIER_EXISTS', `a carrier named "${args.name}" exists already`, { name: args.name });
   const s = args.settings ?? {};
@@ -22,6 +36,7 @@ export function createCarrier(ctx: EngineContext, args: ParsedArgs<'carriers.cre
     rounding: { ...DEFAULT_CARRIER_SETTINGS.rounding, ...s.rounding },
     disputeThreshold: { ...DEFAULT_CARRIER_SETTINGS.disputeThreshold, ...s.disputeThreshold },
   };
+  checkTrunks(ctx, settings.trunks, null);
   return ctx.carriers.insert(args.name, settings, ctx.clock(), ctx.actor);
 }
 
@@ -39,5 +54,6 @@ export function updateCarrier(ctx: EngineContext, args: ParsedArgs<'carriers.upd
     rounding: { ...old.rounding, ...s.rounding },
     disputeThreshold: { ...old.disputeThreshold, ...s.disputeThreshold },
   };
+  checkTrunks(ctx, next.trunks, current.id);
   return ctx.carriers.update(current, args.rename ?? current.name, next, ctx.clock(), ctx.actor, args.note);
 }

@@ -2,28 +2,23 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
-import type { CdrImportReport, ParsedArgs, Side } from '../api/contract.ts';
+import type { Carrier, CdrImportReport, ParsedArgs, Side } from '../api/contract.ts';
 import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
 import type { StoredRating } from '../db/cdrs-repo.ts';
 import { decodeText, guessDelimiter } from '../excel/read-table.ts';
 import type { JobContext } from '../jobs/jobs.ts';
-import { makeCallRater } from '../rating/rate-call.ts';
-import { VersionedRateTable } from '../rates/versioned-table.ts';
 import { isValidZone, isoInstant } from '../time/parse-date.ts';
 import { hash53 } from '../util/hash52.ts';
 import { csvField } from '../util/csv.ts';
 import { detectCdrFormat } from './detect-format.ts';
 import { createCdrParser } from './formats.ts';
+import { carrierLegs, RaterCache, TrunkMap } from './legs.ts';
 import { sideTotals } from './totals.ts';
 
 const SNIFF_BYTES = 64 * 1024;
 const MAX_PROBLEMS = 500;
-
-function sidesOf(roles: 'vendor' | 'customer' | 'both'): Side[] {
-  return roles === 'vendor' ? ['buy'] : roles === 'customer' ? ['sell'] : ['buy', 'sell'];
-}
 
 /** The first bytes of a file, as text: enough to tell its format, delimiter and header. */
 function sniff(path: string, label: string): { text: string; delimiter: string } {
@@ -46,7 +41,9 @@ function sniff(path: string, label: string): { text: string; delimiter: string }
  * transaction: a failed or cancelled import leaves nothing behind.
  */
 export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.import'>, job: JobContext): Promise<CdrImportReport> {
-  const carrier = requireCarrier(ctx, args.carrier);
+  // A named carrier owns every call of its file; our switch's own file names each call's customer
+  // and vendor by trunk instead (the carriers' trunk lists).
+  const carrier = args.carrier === undefined ? null : requireCarrier(ctx, args.carrier);
   const file = args.fileName ?? basename(args.file);
   let bytes: number;
   try {
@@ -54,7 +51,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
   } catch {
     throw new TrunklineError('FILE_NOT_FOUND', `${file}: no such file`, { file });
   }
-  const zone = args.timezone ?? carrier.timezone;
+  const zone = args.timezone ?? carrier?.timezone ?? 'UTC';
   if (!isValidZone(zone)) throw new TrunklineError('INVALID_ARGUMENTS', `--timezone "${zone}" is not an IANA time zone`);
   const head = sniff(args.file, file);
   const preview = Papa.parse<string[]>(head.text, { delimiter: head.delimiter, preview: 20, skipEmptyLines: true }).data;
@@ -67,11 +64,20 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
   const parser = createCdrParser(format, { header: hasHeader ? (preview[0] ?? []).map((h) => h.replace(/^\uFEFF/, '')) : null, zone, map: args.map });
   if ('error' in parser) throw new TrunklineError('DECK_MAPPING_INCOMPLETE', `${file}: ${parser.error}`, { file });
 
-  // Each side the carrier trades on, with the deck it has for it (a side without a deck is left unrated).
-  const sides = sidesOf(carrier.roles).filter((s) => ctx.decks.hasImports(carrier.id, s));
-  const raters = sides.map((s) => makeCallRater(VersionedRateTable.load(ctx.db, carrier.id, s), carrier));
   const warnings: string[] = [];
-  for (const s of sidesOf(carrier.roles)) if (!sides.includes(s)) warnings.push(`${carrier.name} has no ${s} deck yet: the calls are stored unrated on that side; run \`trunkline rate\` after importing one`);
+  const trunks = carrier ? null : new TrunkMap(ctx.carriers.list());
+  if (trunks) {
+    if (trunks.size === 0) {
+      throw new TrunklineError('CDR_CARRIER_REQUIRED', `${file}: no carrier lists any trunk yet, so the calls cannot be told apart; add each carrier's trunk names (carriers set NAME --trunks …) or name the carrier with --carrier`, { file });
+    }
+    const sample = preview.slice(hasHeader ? 1 : 0).map((cells, i) => parser.parse(cells, i + 1)).filter((c) => !('error' in c));
+    if (sample.length > 0 && sample.every((c) => !('error' in c) && c.ingress === null && c.egress === null)) {
+      throw new TrunklineError('CDR_CARRIER_REQUIRED', `${file}: the file has no ingress or egress trunk column, so its calls cannot be given to carriers by trunk; name the carrier with --carrier (or map the trunk columns with --map COLUMN=ingress --map COLUMN=egress)`, { file });
+    }
+    if (args.timezone === undefined) warnings.push('no --timezone given: the file\'s local times were read as UTC');
+  }
+  const fixedLegs = carrier ? carrierLegs(carrier) : null;
+  const raters = new RaterCache(ctx.db, (id, side) => ctx.decks.hasImports(id, side));
 
   const problems: Problem[] = [];
   let problemCount = 0;
@@ -94,14 +100,15 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
   ctx.db.exec('BEGIN IMMEDIATE');
   try {
     const importId = ctx.cdrs.startImport({
-      carrierId: carrier.id, source: args.source, format, fileName: file, sha256: '', bytes, timezone: zone,
+      carrierId: carrier?.id ?? null, source: args.source, format, fileName: file, sha256: '', bytes, timezone: zone,
       mappingJson: JSON.stringify(parser.mapping), importedAt: ctx.clock(), importedBy: ctx.actor,
     });
-    const trades = sidesOf(carrier.roles);
-    const insert = ctx.cdrs.inserter(carrier.id, args.source, importId, sides, {
-      customerId: trades.includes('sell') ? carrier.id : null, vendorId: trades.includes('buy') ? carrier.id : null,
-    });
-    const ratings: StoredRating[] = new Array(sides.length);
+    const insert = ctx.cdrs.inserter(args.source, importId);
+    const legsUsed = new Map<string, { carrierId: number; side: Side }>();
+    const noteLeg = (c: Carrier, side: Side): void => {
+      const k = `${side}:${c.id}`;
+      if (!legsUsed.has(k)) legsUsed.set(k, { carrierId: c.id, side });
+    };
     const onRow = (cells: string[]): void => {
       row++;
       if (row === 1 && hasHeader) return;
@@ -118,11 +125,32 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
         return;
       }
       if (problemCount > 0 && !rejects) return;
+      const legs = fixedLegs ?? trunks!.legs(c.ingress, c.egress);
+      const filing = carrier ?? legs.vendor ?? legs.customer;
+      if (filing === null) {
+        problemCount++;
+        const value = `${c.ingress ?? ''} / ${c.egress ?? ''}`;
+        const message = c.ingress === null && c.egress === null ? 'the call names no ingress or egress trunk' : 'neither trunk belongs to a carrier (carriers set NAME --trunks …)';
+        if (rejects) rejects.write(`${row},ingress/egress,${csvField(value)},${csvField(message)},${csvField(cells.join(head.delimiter))}\n`);
+        else if (problems.length < MAX_PROBLEMS) problems.push({ file, row, column: 'ingress/egress', value, message });
+        return;
+      }
       if (first === null || c.startMs < first) first = c.startMs;
       if (last === null || c.startMs > last) last = c.startMs;
       const key = hash53(c.callId ?? `${c.startMs}|${c.calling}|${c.called}|${c.durationMs}`);
-      for (let s = 0; s < raters.length; s++) ratings[s] = raters[s]!(c.called, c.startMs, c.durationMs, c.answered);
-      if (insert({ ...c, dedupeKey: key }, ratings)) imported++;
+      let buy: StoredRating | null = null;
+      let sell: StoredRating | null = null;
+      if (legs.vendor) {
+        noteLeg(legs.vendor, 'buy');
+        const r = raters.get(legs.vendor, 'buy');
+        if (r) buy = r(c.called, c.startMs, c.durationMs, c.answered);
+      }
+      if (legs.customer) {
+        noteLeg(legs.customer, 'sell');
+        const r = raters.get(legs.customer, 'sell');
+        if (r) sell = r(c.called, c.startMs, c.durationMs, c.answered);
+      }
+      if (insert({ ...c, dedupeKey: key }, filing.id, legs.customer?.id ?? null, legs.vendor?.id ?? null, buy, sell)) imported++;
       else duplicates++;
     };
 
@@ -159,11 +187,26 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       });
     });
     if (problemCount > 0 && !rejects) throw problemsError(file, problems, problemCount, 'CDR_PARSE_ERROR');
-    const rating = sides.map((s) => sideTotals(ctx.db, carrier.id, args.source, s, importId));
+    if (fixedLegs) {
+      // The sides the carrier trades are reported even when the file had no calls for them.
+      if (fixedLegs.vendor) noteLeg(fixedLegs.vendor, 'buy');
+      if (fixedLegs.customer) noteLeg(fixedLegs.customer, 'sell');
+    }
+    const byId = new Map(ctx.carriers.list().map((k) => [k.id, k]));
+    const rating = [...legsUsed.values()]
+      .map(({ carrierId, side }) => ({ ...sideTotals(ctx.db, carrierId, args.source, side, importId), carrier: byId.get(carrierId)!.name }))
+      .sort((x, y) => (x.carrier < y.carrier ? -1 : x.carrier > y.carrier ? 1 : x.side < y.side ? -1 : 1));
+    for (const m of raters.missingDecks) {
+      warnings.push(`${m.carrier.name} has no ${m.side} deck yet: its calls are stored unrated on that side; run \`trunkline rate\` after importing one`);
+    }
+    const unmatchedTrunks = trunks ? trunks.unmatched() : [];
+    for (const u of unmatchedTrunks.slice(0, 10)) {
+      warnings.push(`${u.leg} trunk "${u.trunk}" (${u.calls} call${u.calls === 1 ? '' : 's'}): ${u.why}; those calls have no ${u.leg === 'ingress' ? 'customer' : 'vendor'} leg`);
+    }
     const report: CdrImportReport = {
-      importId, carrier: carrier.name, source: args.source, format, file, sha256: hash.digest('hex'), bytes, timezone: zone,
+      importId, carrier: carrier?.name ?? null, source: args.source, format, file, sha256: hash.digest('hex'), bytes, timezone: zone,
       rowsRead, imported, duplicates, rejected: problemCount, rejectsFile: rejectsPath,
-      firstStart: first === null ? null : isoInstant(first), lastStart: last === null ? null : isoInstant(last), rating, warnings,
+      firstStart: first === null ? null : isoInstant(first), lastStart: last === null ? null : isoInstant(last), rating, unmatchedTrunks, warnings,
     };
     if (duplicates > 0) warnings.push(`${duplicates} call${duplicates === 1 ? ' was' : 's were'} already stored (same start and call id, or same start, numbers and duration) and added nothing`);
     ctx.cdrs.finishImport(importId, {

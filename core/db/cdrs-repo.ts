@@ -35,7 +35,8 @@ export interface CdrRow {
 }
 
 export interface CdrImportStart {
-  carrierId: number;
+  /** null: a switch-wide file, whose rows name their carriers by trunk. */
+  carrierId: number | null;
   source: CdrSource;
   format: string;
   fileName: string;
@@ -66,37 +67,40 @@ export class CdrsRepo {
   }
 
   /**
-   * A prepared insert for one import, with the call's rating on each given side beside it.
+   * A prepared insert for one import: the call, the carrier it is filed under (for de-duplication),
+   * its customer and vendor legs, and its rating on each side (null: not rated, no leg or no deck).
    * INSERT OR IGNORE on the dedupe index: a call already stored adds nothing, and says so.
    */
-  inserter(carrierId: number, source: CdrSource, importId: number, sides: Side[], legs: { customerId: number | null; vendorId: number | null }): (c: CdrRow, r: StoredRating[]) => boolean {
-    const cols = sides.map((s) => `, ${s}_status, ${s}_reason, ${s}_rate_id, ${s}_billed_s, ${s}_amount_e8, ${s}_exact_x60`).join('');
-    const marks = sides.map(() => ', ?, ?, ?, ?, ?, ?').join('');
+  inserter(source: CdrSource, importId: number): (c: CdrRow, filingId: number, customerId: number | null, vendorId: number | null, buy: StoredRating | null, sell: StoredRating | null) => boolean {
     const stmt = this.db.prepare(
       `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered,
-         ingress, egress, carrier_charge_e8, customer_id, vendor_id${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${marks})`,
+         ingress, egress, carrier_charge_e8, customer_id, vendor_id,
+         buy_status, buy_reason, buy_rate_id, buy_billed_s, buy_amount_e8, buy_exact_x60,
+         sell_status, sell_reason, sell_rate_id, sell_billed_s, sell_amount_e8, sell_exact_x60)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const { customerId, vendorId } = legs;
     const src = SOURCE_CODE[source];
-    const base = (c: CdrRow) => [carrierId, src, importId, c.startMs, c.dedupeKey, c.callId, c.calling, c.called, c.durationMs, c.answered ? 1 : 0,
-      c.ingress, c.egress, c.carrierChargeE8, customerId, vendorId];
-    if (sides.length === 0) return (c) => stmt.run(...base(c)).changes > 0;
-    if (sides.length === 1) {
-      return (c, r) => {
-        const a = r[0]!;
-        return stmt.run(carrierId, src, importId, c.startMs, c.dedupeKey, c.callId, c.calling, c.called, c.durationMs, c.answered ? 1 : 0,
-          c.ingress, c.egress, c.carrierChargeE8, customerId, vendorId, a.status, a.reason, a.rateId, a.billedS, a.amountE8, a.exactX60).changes > 0;
-      };
-    }
-    return (c, r) => stmt.run(...base(c), ...r.flatMap((a) => [a.status, a.reason, a.rateId, a.billedS, a.amountE8, a.exactX60])).changes > 0;
+    return (c, filingId, customerId, vendorId, b, s) => stmt.run(filingId, src, importId, c.startMs, c.dedupeKey, c.callId, c.calling, c.called,
+      c.durationMs, c.answered ? 1 : 0, c.ingress, c.egress, c.carrierChargeE8, customerId, vendorId,
+      b ? b.status : null, b ? b.reason : null, b ? b.rateId : null, b ? b.billedS : null, b ? b.amountE8 : null, b ? b.exactX60 : null,
+      s ? s.status : null, s ? s.reason : null, s ? s.rateId : null, s ? s.billedS : null, s ? s.amountE8 : null, s ? s.exactX60 : null).changes > 0;
+  }
+
+  /** The carriers and sides an import's calls were rated for (its legs). */
+  importLegs(importId: number): { carrierId: number; side: Side }[] {
+    return this.db.prepare(
+      `SELECT DISTINCT vendor_id AS carrierId, 'buy' AS side FROM cdrs WHERE import_id = @id AND vendor_id IS NOT NULL
+       UNION SELECT DISTINCT customer_id, 'sell' FROM cdrs WHERE import_id = @id AND customer_id IS NOT NULL ORDER BY 1, 2`,
+    ).all({ id: importId }) as { carrierId: number; side: Side }[];
   }
 
   list(carrierId?: number): CdrImportRecord[] {
     const rows = this.db.prepare(
-      `SELECT i.*, c.name AS carrier FROM cdr_imports i JOIN carriers c ON c.id = i.carrier_id
-       WHERE (@carrier IS NULL OR i.carrier_id = @carrier) ORDER BY i.imported_at_ms DESC, i.id DESC`,
+      `SELECT i.*, c.name AS carrier FROM cdr_imports i LEFT JOIN carriers c ON c.id = i.carrier_id
+       WHERE (@carrier IS NULL OR i.carrier_id = @carrier OR (i.carrier_id IS NULL AND EXISTS (
+         SELECT 1 FROM cdrs x WHERE x.import_id = i.id AND (x.vendor_id = @carrier OR x.customer_id = @carrier)))) ORDER BY i.imported_at_ms DESC, i.id DESC`,
     ).all({ carrier: carrierId ?? null }) as {
-      id: number; carrier: string; source: CdrSource; format: string; file_name: string; file_sha256: string; file_bytes: number;
+      id: number; carrier: string | null; source: CdrSource; format: string; file_name: string; file_sha256: string; file_bytes: number;
       rows_read: number; rows_imported: number; rows_duplicate: number; rows_rejected: number; first_start_ms: number | null;
       last_start_ms: number | null; imported_at_ms: number; imported_by: string;
     }[];

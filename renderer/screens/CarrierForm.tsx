@@ -18,6 +18,11 @@ interface Draft {
   decimals: string;
   mode: string;
   techPrefixes: string;
+  trunks: string;
+  lcrPreference: string;
+  thresholdAbsolute: string;
+  thresholdPercent: string;
+  paymentTermsDays: string;
   note: string;
 }
 
@@ -36,6 +41,11 @@ function draftOf(c: Carrier | null): Draft {
     decimals: String(s.rounding.decimals),
     mode: s.rounding.mode,
     techPrefixes: s.techPrefixes.join(', '),
+    trunks: s.trunks.join(', '),
+    lcrPreference: String(s.lcrPreference),
+    thresholdAbsolute: s.disputeThreshold.absolute,
+    thresholdPercent: s.disputeThreshold.percent,
+    paymentTermsDays: String(s.paymentTermsDays),
     note: '',
   };
 }
@@ -52,6 +62,10 @@ function fieldOf(path: string): keyof Draft | 'form' {
   if (p === 'rounding.decimals') return 'decimals';
   if (p === 'rounding.mode') return 'mode';
   if (p.startsWith('techPrefixes')) return 'techPrefixes';
+  if (p.startsWith('trunks')) return 'trunks';
+  if (p === 'lcrPreference' || p === 'paymentTermsDays') return p;
+  if (p === 'disputeThreshold.absolute') return 'thresholdAbsolute';
+  if (p === 'disputeThreshold.percent') return 'thresholdPercent';
   if (p === 'roles' || p === 'currency' || p === 'timezone' || p === 'note') return p;
   return 'form';
 }
@@ -86,6 +100,10 @@ export function CarrierForm({ carrier, onSaved, onClose }: { carrier: Carrier | 
       notice: { increaseDays: int(d.increaseDays), newDays: int(d.newDays), decreaseDays: int(d.decreaseDays), closedDays: int(d.closedDays) },
       rounding: { level: d.level as CarrierSettings['rounding']['level'], decimals: int(d.decimals), mode: d.mode as CarrierSettings['rounding']['mode'] },
       techPrefixes: d.techPrefixes.split(/[\s,;]+/).filter(Boolean),
+      trunks: d.trunks.split(/[,;]+/).map((t) => t.trim()).filter(Boolean),
+      lcrPreference: int(d.lcrPreference),
+      disputeThreshold: { absolute: d.thresholdAbsolute.trim(), percent: d.thresholdPercent.trim() },
+      paymentTermsDays: int(d.paymentTermsDays),
     };
     try {
       const saved = carrier
@@ -192,6 +210,23 @@ export function CarrierForm({ carrier, onSaved, onClose }: { carrier: Carrier | 
       {field('techPrefixes', 'Technical prefixes', (
         <input type="text" className="mono" data-testid="tech-prefixes" value={d.techPrefixes} onChange={set('techPrefixes')} placeholder="e.g. 1234#, 99" {...aria('techPrefixes')} />
       ), 'Stripped from numbers before rating; separate with commas')}
+      {field('trunks', 'Trunks', (
+        <input type="text" className="mono" data-testid="carrier-trunks" value={d.trunks} onChange={set('trunks')} placeholder="e.g. acme-in, acme-backup" {...aria('trunks')} />
+      ), 'Names our switch writes for this carrier (accountcode, gateway, account): its calls in a switch-wide CDR file')}
+      <fieldset>
+        <legend>Routing, disputes and payment</legend>
+        <div className="row4">
+          {num('lcrPreference', 'carrier-lcr-preference', 'LCR preference', 1000)}
+          {field('thresholdAbsolute', 'Dispute from (amount)', (
+            <input type="text" inputMode="decimal" className="mono" data-testid="carrier-threshold-absolute" value={d.thresholdAbsolute} onChange={set('thresholdAbsolute')} {...aria('thresholdAbsolute')} />
+          ))}
+          {field('thresholdPercent', 'Dispute from (%)', (
+            <input type="text" inputMode="decimal" className="mono" data-testid="carrier-threshold-percent" value={d.thresholdPercent} onChange={set('thresholdPercent')} {...aria('thresholdPercent')} />
+          ))}
+          {num('paymentTermsDays', 'carrier-payment-terms', 'Payment terms (days)', 365)}
+        </div>
+        <p className="hint">Equal rates rank the lower LCR preference first. A variance is proposed as a dispute when it reaches both thresholds.</p>
+      </fieldset>
       {carrier && field('note', 'Note for the settings history', <input type="text" value={d.note} onChange={set('note')} maxLength={500} {...aria('note')} />)}
       <div className="form-actions">
         <button type="submit" className="btn primary" data-testid="carrier-save" disabled={saving}>{saving ? 'Saving…' : carrier ? 'Save changes' : 'Add carrier'}</button>

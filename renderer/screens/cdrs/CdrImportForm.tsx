@@ -25,6 +25,9 @@ interface Props {
   onImported: (r: CdrImportReport) => void;
 }
 
+/** The carrier choice that imports our switch's file for every carrier its ingress and egress trunks name. */
+const ALL_BY_TRUNK = '\u0000by-trunk';
+
 /** A CDR file into the store for one carrier, rated on the carrier's decks as it lands. */
 export function CdrImportForm({ carriers, initialCarrier, onClose, onImported }: Props) {
   const { bridge, call, runJob, notify, notifyError } = useApp();
@@ -86,7 +89,8 @@ export function CdrImportForm({ carriers, initialCarrier, onClose, onImported }:
     setReport(null);
     setBusy('Importing…');
     try {
-      const args: Args<'cdrs.import'> = { file: file.path, fileName: file.name, carrier, source, format, skipBadRows: skipBad };
+      const byTrunk = carrier === ALL_BY_TRUNK && source === 'own';
+      const args: Args<'cdrs.import'> = { file: file.path, fileName: file.name, ...(byTrunk ? {} : { carrier }), source, format, skipBadRows: skipBad };
       if (timezone.trim()) args.timezone = timezone.trim();
       // In a browser the rejects file goes where exports go, so it can be downloaded; on the desktop, beside the file.
       if (skipBad && bridge.host === 'web') {
@@ -95,7 +99,7 @@ export function CdrImportForm({ carriers, initialCarrier, onClose, onImported }:
       }
       const r = await runJob(`Importing ${file.name}`, (jobId) => call('cdrs.import', { ...args, jobId }));
       setReport(r);
-      notify('info', `Imported ${formatCount(r.imported)} calls from ${file.name} for ${r.carrier}`);
+      notify('info', `Imported ${formatCount(r.imported)} calls from ${file.name} for ${r.carrier ?? 'every carrier its trunks name'}`);
       onImported(r);
     } catch (e) {
       const body = errorBody(e);
@@ -108,7 +112,7 @@ export function CdrImportForm({ carriers, initialCarrier, onClose, onImported }:
 
   const problems = (failure?.details?.problems ?? null) as Problem[] | null;
   const problemCount = (failure?.details?.problemCount as number | undefined) ?? problems?.length ?? 0;
-  const canRun = Boolean(file && carrier) && !busy;
+  const canRun = Boolean(file && carrier && (carrier !== ALL_BY_TRUNK || source === 'own')) && !busy;
 
   return (
     <section className="panel cdr-import" data-testid="cdr-import-form" aria-labelledby={`${ids}-title`}>
@@ -131,7 +135,9 @@ export function CdrImportForm({ carriers, initialCarrier, onClose, onImported }:
           <label htmlFor={`${ids}-carrier`}>Carrier</label>
           <select id={`${ids}-carrier`} data-testid="cdr-carrier" value={carrier} onChange={(e) => setCarrier(e.target.value)}>
             {carriers.map((c) => <option key={c.id} value={c.name}>{c.name}</option>)}
+            <option value={ALL_BY_TRUNK}>All carriers, by trunk (our switch's file)</option>
           </select>
+          {carrier === ALL_BY_TRUNK && source !== 'own' && <div className="form-error">Only our own switch's file (source own) names each call's carriers by trunk.</div>}
         </div>
         <div className="field">
           <label htmlFor={`${ids}-source`}>Source</label>
@@ -222,8 +228,8 @@ function ImportResult({ report: r }: { report: CdrImportReport }) {
         </thead>
         <tbody>
           {r.rating.map((s) => (
-            <tr key={s.side} data-testid={`cdr-result-side-${s.side}`}>
-              <td>{s.side}</td>
+            <tr key={`${s.carrier ?? ''}:${s.side}`} data-testid={`cdr-result-side-${s.side}`}>
+              <td>{s.carrier ? `${s.carrier} · ` : ''}{s.side}</td>
               <td className="num">{formatCount(s.rated)}</td>
               <td className="num">{formatCount(s.free)}</td>
               {UNRATED_REASONS.map((u) => <td key={u} className="num">{formatCount(s.unrated[u] ?? 0)}</td>)}

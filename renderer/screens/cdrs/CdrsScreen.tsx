@@ -109,7 +109,7 @@ export function CdrsScreen() {
 
   const importColumns = useMemo<ColDef<CdrImportRecord>[]>(() => [
     { field: 'fileName', headerName: 'File', flex: 1, minWidth: 180, tooltipField: 'fileName' },
-    { field: 'carrier', headerName: 'Carrier', width: 160 },
+    { field: 'carrier', headerName: 'Carrier', width: 160, valueFormatter: (p) => p.value ?? 'all, by trunk' },
     { field: 'source', headerName: 'Source', width: 86 },
     { field: 'format', headerName: 'Format', width: 96 },
     { field: 'rowsRead', headerName: 'Rows', ...count },
@@ -228,7 +228,8 @@ export function CdrsScreen() {
                 onClose={() => setFormOpen(false)}
                 onImported={(r) => {
                   loadImports();
-                  setFilters((f) => (f.carrier === r.carrier ? f : { ...f, carrier: r.carrier, side: defaultSide(carriers.find((c) => c.name === r.carrier)) }));
+                  const named = r.carrier;
+                  if (named !== null) setFilters((f) => (f.carrier === named ? f : { ...f, carrier: named, side: defaultSide(carriers.find((c) => c.name === named)) }));
                   setRefresh((n) => n + 1);
                 }}
               />

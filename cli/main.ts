@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   DECK_FIELDS, INPUT_ERROR_CODES, describeProblem,
   type Carrier, type DeckImportRecord, type DeckImportReport, type DeckInspectReport, type ErrorBody, type MethodName,
-  type Problem, type RateLookup, type RatesExportReport, type Result, type CdrImportReport, type CdrImportRecord, type CdrSummary,
+  type Problem, type RateLookup, type RatesExportReport, type Result, type CdrImportReport, type CdrImportRecord, type CdrSummary, type MarginReport,
   type RatingRunReport, type SideRatingCounts,
 } from '../core/api/index.ts';
 import { dirname, join } from 'node:path';
@@ -48,6 +48,8 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
                    (--source own without --carrier: our switch's file, each call given to its customer
                     and vendor by its ingress and egress trunks; see carriers --trunks)
   cdrs list [--carrier NAME]
+  cdrs margin [--customer NAME] [--vendor NAME] [--from INSTANT] [--to INSTANT]
+                   (revenue, cost and margin per destination of our own calls, both legs rated)
   cdrs summary --carrier NAME --source own|carrier --side buy|sell [--from INSTANT] [--to INSTANT]
   cdrs export --carrier NAME --source own|carrier --side buy|sell [--from] [--to] --out FILE.csv|FILE.xlsx
   rate --carrier NAME --side buy|sell [--source own|carrier] [--from INSTANT] [--to INSTANT]
@@ -472,6 +474,21 @@ function buildCall(command: string, argv: string[]): Call {
         method: 'rates.export', long: true,
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), at: str(values, 'at'), out: need(values, 'out') },
         show: (r: RatesExportReport) => `Wrote ${r.rows} rates in force at ${r.at} to ${r.file}\n`,
+      };
+    }
+    case 'cdrs margin': {
+      const { values } = parse(argv, { customer: { type: 'string' }, vendor: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 0);
+      return {
+        method: 'cdrs.margin',
+        args: { customer: str(values, 'customer'), vendor: str(values, 'vendor'), from: str(values, 'from'), to: str(values, 'to') },
+        show: (r: MarginReport) => [
+          `Margin of our own calls${r.customer ? ` from ${r.customer}` : ''}${r.vendor ? ` to ${r.vendor}` : ''}${r.from || r.to ? ` (${r.from ?? '…'} to ${r.to ?? '…'})` : ''}`,
+          table(['destination', 'calls', 'sold min', 'bought min', 'revenue', 'cost', 'margin', 'margin %', 'cur.'],
+            r.lines.map((l) => [l.destination, l.calls, l.soldMinutes, l.boughtMinutes, l.revenue, l.cost, l.margin ?? '—', l.marginPercent ?? '—',
+              l.revenueCurrency === l.costCurrency ? l.revenueCurrency : `${l.revenueCurrency}/${l.costCurrency}`])),
+          ...r.totals.map((t) => `total ${t.revenueCurrency === t.costCurrency ? t.revenueCurrency : `${t.revenueCurrency}/${t.costCurrency}`}: ${t.calls} calls, revenue ${t.revenue}, cost ${t.cost}, margin ${t.margin ?? '—'}${t.marginPercent ? ` (${t.marginPercent} %)` : ''}`),
+          ...r.excluded.map((x) => `  left out: ${x.calls} call${x.calls === 1 ? '' : 's'}, ${x.reason}`),
+        ].join('\n') + '\n',
       };
     }
     case 'cdrs import': {

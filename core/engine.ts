@@ -10,6 +10,7 @@ import { importDeck } from './decks/import-deck.ts';
 import { explainCdr, queryCdrs } from './cdrs/browse.ts';
 import { exportCdrs, summariseCdrs } from './cdrs/handlers.ts';
 import { importCdrs } from './cdrs/import-cdrs.ts';
+import { marginByDestination } from './cdrs/margin.ts';
 import { runRating } from './rating/rerate.ts';
 import { inspectDeck } from './decks/inspect-deck.ts';
 import { openDatabase, type OpenOptions } from './db/open.ts';
@@ -62,6 +63,7 @@ const handlers: Handlers = {
   'cdrs.list': (ctx, a) => ctx.cdrs.list(a.carrier ? requireCarrier(ctx, a.carrier).id : undefined),
   'rating.run': (ctx, a) => ctx.jobs.run('rating.run', a.jobId, (job) => runRating(ctx, a, job)),
   'cdrs.summary': summariseCdrs,
+  'cdrs.margin': marginByDestination,
   'cdrs.export': (ctx, a) => ctx.jobs.run('cdrs.export', a.jobId, (job) => exportCdrs(ctx, a, job)),
   'cdrs.query': queryCdrs,
   'cdrs.explain': explainCdr,

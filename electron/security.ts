@@ -157,6 +157,7 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'cdrs.list': [],
   'rating.run': [],
   'cdrs.summary': [],
+  'cdrs.margin': [],
   'cdrs.export': [{ arg: 'out', use: 'write' }],
   'cdrs.query': [],
   'cdrs.explain': [],

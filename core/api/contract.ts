@@ -224,6 +224,14 @@ export const schemas = {
     from: z.string().min(1).optional(),
     to: z.string().min(1).optional(),
   }),
+  /** Revenue, cost and margin per destination of our own switch's calls (both legs rated). */
+  'cdrs.margin': z.object({
+    customer: CarrierName.optional(),
+    vendor: CarrierName.optional(),
+    /** Instants; local times are read in the customer's zone (else the vendor's, else UTC). */
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+  }),
   'cdrs.export': z.object({
     carrier: CarrierName,
     source: CdrSource,
@@ -504,6 +512,36 @@ export interface CdrSummary {
   totals: { calls: number; answered: number; minutes: string; billedMinutes: string; amount: string };
 }
 
+/** One destination of the margin view: what the customers paid, what the vendors cost, and the difference. */
+export interface MarginLine {
+  /** The destination as the customer's sell deck names it. */
+  destination: string;
+  calls: number;
+  /** Billed minutes on the sell side and the buy side (increments differ). */
+  soldMinutes: string;
+  boughtMinutes: string;
+  revenue: string;
+  cost: string;
+  /** revenue − cost; null when the two legs are in different currencies. */
+  margin: string | null;
+  /** margin ÷ revenue × 100, to 2 decimals; null without a margin or revenue. */
+  marginPercent: string | null;
+  revenueCurrency: string;
+  costCurrency: string;
+}
+
+export interface MarginReport {
+  customer: string | null;
+  vendor: string | null;
+  from: string | null;
+  to: string | null;
+  lines: MarginLine[];
+  /** Calls left out: a leg missing (no carrier for a trunk), not rated yet, or unrated (with why). */
+  excluded: { reason: string; calls: number }[];
+  /** Totals per currency pair (revenue currency/cost currency). */
+  totals: { revenueCurrency: string; costCurrency: string; calls: number; revenue: string; cost: string; margin: string | null; marginPercent: string | null }[];
+}
+
 /** One call in the CDR grid, with its rating on the side asked for. */
 export interface CdrRow {
   id: number;
@@ -565,6 +603,7 @@ export interface Outputs {
   'cdrs.list': CdrImportRecord[];
   'rating.run': RatingRunReport;
   'cdrs.summary': CdrSummary;
+  'cdrs.margin': MarginReport;
   'cdrs.export': { file: string; format: 'csv' | 'xlsx'; rows: number };
   'cdrs.query': CdrPage;
   'cdrs.explain': CdrExplanation;

@@ -8,16 +8,18 @@ import { useApp } from '../../state/app-context.tsx';
 import { useTheme } from '../../state/theme.tsx';
 import { CdrExplainPanel } from './CdrExplainPanel.tsx';
 import { CdrImportForm } from './CdrImportForm.tsx';
+import { CdrMarginPanel } from './CdrMarginPanel.tsx';
 import { CdrSummaryPanel } from './CdrSummaryPanel.tsx';
 import { EMPTY_FILTERS, defaultSide, periodOf, queryBase, safeName, seconds, type CdrFilters } from './cdr-model.ts';
 import { StatusPill } from './StatusPill.tsx';
 import { useDebounced } from '../../state/use-debounced.ts';
 
-type Tab = 'imports' | 'calls' | 'summary';
+type Tab = 'imports' | 'calls' | 'summary' | 'margin';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'imports', label: 'Imports' },
   { id: 'calls', label: 'Calls' },
   { id: 'summary', label: 'Summary' },
+  { id: 'margin', label: 'Margin' },
 ];
 const PAGE_ROWS = 100;
 /** Calls come in time order from the engine: the grid cannot sort them (a page is a slice of that order). */
@@ -198,7 +200,7 @@ export function CdrsScreen() {
             Explain
           </button>
         )}
-        {tab !== 'imports' && (
+        {tab !== 'imports' && tab !== 'margin' && (
           <>
             <button type="button" className="btn" data-testid="cdr-rerate" disabled={!filters.carrier || busy} onClick={() => void rerate()}
               title="Rate these calls again against the decks as they stand now">
@@ -336,6 +338,7 @@ export function CdrsScreen() {
         {tab === 'summary' && (
           <CdrSummaryPanel filters={filters} source={source} onSource={setSummarySource} refresh={refresh} />
         )}
+        {tab === 'margin' && <CdrMarginPanel carriers={carriers} filters={filters} refresh={refresh} />}
       </div>
     </section>
   );

@@ -32,7 +32,7 @@ export class CdrsPage {
     await expect(this.page.getByTestId('cdr-import-open')).toBeVisible();
   }
 
-  async tab(t: 'imports' | 'calls' | 'summary'): Promise<void> {
+  async tab(t: 'imports' | 'calls' | 'summary' | 'margin'): Promise<void> {
     await this.page.getByTestId(`cdr-tab-${t}`).click();
   }
 
@@ -72,6 +72,15 @@ export class CdrsPage {
     if (s.timezone !== undefined) await this.form.getByTestId('cdr-timezone').fill(s.timezone);
     if (s.skipBadRows !== undefined) await this.form.getByTestId('cdr-skip-bad').setChecked(s.skipBadRows);
     await this.form.getByTestId('cdr-import-run').click();
+  }
+
+  /** The margin view: its destination lines and totals, for a customer and/or vendor ('' = all). */
+  async openMargin(f: { customer?: string; vendor?: string } = {}): Promise<Locator> {
+    await this.tab('margin');
+    const panel = this.page.getByTestId('cdr-margin');
+    if (f.customer !== undefined) await panel.getByTestId('margin-customer').selectOption(f.customer ? { label: f.customer } : { value: '' });
+    if (f.vendor !== undefined) await panel.getByTestId('margin-vendor').selectOption(f.vendor ? { label: f.vendor } : { value: '' });
+    return panel;
   }
 
   resultCount(k: 'rows' | 'imported' | 'duplicates' | 'rejected'): Locator {

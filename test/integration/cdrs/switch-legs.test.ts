@@ -142,3 +142,39 @@ describe('our switch file imported for every carrier by trunk', () => {
     ok(await ws.engine.dispatch('carriers.update', { name: 'Acme', settings: { trunks: ['acme-in', 'acme-in-2'] } }));
   });
 });
+
+describe('margin by destination', () => {
+  it('sets each customer call against its vendor leg, exactly, and lists the calls left out', async () => {
+    await carrier('Acme', 'customer', ['acme-in'], SELL);
+    await carrier('Globex', 'customer', ['globex-in'], SELL);
+    await carrier('Initech', 'customer', ['initech-in']); // no sell deck yet
+    await carrier('VendorX', 'vendor', ['vendorx'], BUY);
+    await carrier('Blue', 'vendor', ['bluecarrier'], BUY);
+    await carrier('Tier1', 'vendor', ['tier1-uk'], BUY);
+    ok(await ws.engine.dispatch('cdrs.import', { file: ASTERISK, source: 'own', timezone: 'Europe/London' }));
+
+    // Acme's calls all went to VendorX: revenue is Acme's sell summary, cost VendorX's buy summary (two other code paths).
+    const m = ok(await ws.engine.dispatch('cdrs.margin', { customer: 'Acme' }));
+    const sold = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'Acme', source: 'own', side: 'sell' }));
+    const bought = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'VendorX', source: 'own', side: 'buy' }));
+    expect(m.totals).toHaveLength(1);
+    const t = m.totals[0]!;
+    expect(t.revenue).toBe(sold.totals.amount);
+    expect(t.cost).toBe(bought.totals.amount);
+    const exact = (s: string) => BigInt(s.replace('.', '').padEnd(s.indexOf('.') + 9, '0'));
+    expect(exact(t.revenue) - exact(t.cost)).toBe(exact(t.margin!));
+    expect(m.lines.reduce((a, l) => a + l.calls, 0)).toBe(t.calls);
+    for (const l of m.lines) expect(exact(l.revenue) - exact(l.cost)).toBe(exact(l.margin!));
+    // The unanswered ones are free; the congested call reached no vendor.
+    expect(m.excluded).toEqual(expect.arrayContaining([{ reason: 'no vendor leg (not routed, or egress trunk matched no vendor)', calls: 1 }]));
+    expect(t.calls + m.excluded.reduce((a, x) => a + x.calls, 0)).toBe(11);
+
+    // Every customer: Initech has no sell deck, so its calls are left out and say why.
+    const all = ok(await ws.engine.dispatch('cdrs.margin', {}));
+    expect(all.excluded.find((x) => x.reason.startsWith('sell side not rated yet'))?.calls).toBeGreaterThan(0);
+    const byVendor = ok(await ws.engine.dispatch('cdrs.margin', { vendor: 'Blue', from: '2026-03-01', to: '2026-04-01' }));
+    expect(byVendor.lines.every((l) => l.revenueCurrency === 'USD')).toBe(true);
+    expect(byVendor.totals[0]!.calls).toBeGreaterThan(0);
+    expect(byVendor.from).toBe('2026-03-01T00:00:00Z');
+  });
+});

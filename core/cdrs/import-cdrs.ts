@@ -15,7 +15,7 @@ import { csvField } from '../util/csv.ts';
 import { detectCdrFormat } from './detect-format.ts';
 import { createCdrParser } from './formats.ts';
 import { carrierLegs, RaterCache, TrunkMap } from './legs.ts';
-import { sideTotals } from './totals.ts';
+import { SideTally } from './tally.ts';
 
 const SNIFF_BYTES = 64 * 1024;
 const MAX_PROBLEMS = 500;
@@ -89,8 +89,6 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
   }
   const hash = createHash('sha256');
   let rowsRead = 0;
-  let imported = 0;
-  let duplicates = 0;
   let first: number | null = null;
   let last: number | null = null;
   let row = 0;
@@ -103,12 +101,15 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       carrierId: carrier?.id ?? null, source: args.source, format, fileName: file, sha256: '', bytes, timezone: zone,
       mappingJson: JSON.stringify(parser.mapping), importedAt: ctx.clock(), importedBy: ctx.actor,
     });
-    const insert = ctx.cdrs.inserter(args.source, importId);
-    const legsUsed = new Map<string, { carrierId: number; side: Side }>();
+    // Each leg's totals are counted as its calls are stored (duplicates excluded), not summed again afterwards.
+    const tallies = { buy: new Map<number, SideTally>(), sell: new Map<number, SideTally>() };
     const noteLeg = (c: Carrier, side: Side): void => {
-      const k = `${side}:${c.id}`;
-      if (!legsUsed.has(k)) legsUsed.set(k, { carrierId: c.id, side });
+      if (!tallies[side].has(c.id)) tallies[side].set(c.id, new SideTally(c.id, side, c.rounding));
     };
+    const writer = ctx.cdrs.writer(args.source, importId).listen((b, s, customerId, vendorId) => {
+      if (b) tallies.buy.get(vendorId!)!.add(b.status, b.reason, b.rateId, b.amountE8, b.exactX60);
+      if (s) tallies.sell.get(customerId!)!.add(s.status, s.reason, s.rateId, s.amountE8, s.exactX60);
+    });
     const onRow = (cells: string[]): void => {
       row++;
       if (row === 1 && hasHeader) return;
@@ -150,8 +151,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
         const r = raters.get(legs.customer, 'sell');
         if (r) sell = r(c.called, c.startMs, c.durationMs, c.answered);
       }
-      if (insert({ ...c, dedupeKey: key }, filing.id, legs.customer?.id ?? null, legs.vendor?.id ?? null, buy, sell)) imported++;
-      else duplicates++;
+      writer.add(c, key, filing.id, legs.customer?.id ?? null, legs.vendor?.id ?? null, buy, sell);
     };
 
     await new Promise<void>((resolve, reject) => {
@@ -187,14 +187,16 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       });
     });
     if (problemCount > 0 && !rejects) throw problemsError(file, problems, problemCount, 'CDR_PARSE_ERROR');
+    writer.flush();
+    const { inserted: imported, duplicates } = writer;
     if (fixedLegs) {
       // The sides the carrier trades are reported even when the file had no calls for them.
       if (fixedLegs.vendor) noteLeg(fixedLegs.vendor, 'buy');
       if (fixedLegs.customer) noteLeg(fixedLegs.customer, 'sell');
     }
     const byId = new Map(ctx.carriers.list().map((k) => [k.id, k]));
-    const rating = [...legsUsed.values()]
-      .map(({ carrierId, side }) => ({ ...sideTotals(ctx.db, carrierId, args.source, side, importId), carrier: byId.get(carrierId)!.name }))
+    const rating = [...tallies.buy.values(), ...tallies.sell.values()]
+      .map((t) => ({ ...t.result(ctx.db), carrier: byId.get(t.carrierId)!.name }))
       .sort((x, y) => (x.carrier < y.carrier ? -1 : x.carrier > y.carrier ? 1 : x.side < y.side ? -1 : 1));
     for (const m of raters.missingDecks) {
       warnings.push(`${m.carrier.name} has no ${m.side} deck yet: its calls are stored unrated on that side; run \`trunkline rate\` after importing one`);
@@ -211,7 +213,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     if (duplicates > 0) warnings.push(`${duplicates} call${duplicates === 1 ? ' was' : 's were'} already stored (same start and call id, or same start, numbers and duration) and added nothing`);
     ctx.cdrs.finishImport(importId, {
       sha256: report.sha256, rowsRead, imported, duplicates, rejected: problemCount, rejectsFile: rejectsPath, firstStart: first, lastStart: last,
-      reportJson: JSON.stringify({ warnings, rating }),
+      reportJson: JSON.stringify({ warnings, rating }), legCarriers: [...tallies.buy.keys(), ...tallies.sell.keys()],
     });
     ctx.db.exec('COMMIT');
     return report;

@@ -1,5 +1,6 @@
 import type { CdrImportRecord, CdrSource, Side } from '../api/contract.ts';
 import { isoInstant } from '../time/parse-date.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 
 export const SOURCE_CODE: Record<CdrSource, number> = { own: 0, carrier: 1 };
@@ -59,46 +60,23 @@ export class CdrsRepo {
     ).run(i.carrierId, i.source, i.format, i.fileName, i.sha256, i.bytes, i.timezone, i.mappingJson, i.importedAt, i.importedBy).lastInsertRowid);
   }
 
-  finishImport(id: number, f: { sha256: string; rowsRead: number; imported: number; duplicates: number; rejected: number; rejectsFile: string | null; firstStart: number | null; lastStart: number | null; reportJson: string }): void {
+  finishImport(id: number, f: { sha256: string; rowsRead: number; imported: number; duplicates: number; rejected: number; rejectsFile: string | null; firstStart: number | null; lastStart: number | null; reportJson: string; legCarriers: number[] }): void {
     this.db.prepare(
       `UPDATE cdr_imports SET file_sha256 = ?, rows_read = ?, rows_imported = ?, rows_duplicate = ?, rows_rejected = ?, rejects_file = ?,
-         first_start_ms = ?, last_start_ms = ?, report_json = ? WHERE id = ?`,
-    ).run(f.sha256, f.rowsRead, f.imported, f.duplicates, f.rejected, f.rejectsFile, f.firstStart, f.lastStart, f.reportJson, id);
+         first_start_ms = ?, last_start_ms = ?, report_json = ?, leg_carriers = ? WHERE id = ?`,
+    ).run(f.sha256, f.rowsRead, f.imported, f.duplicates, f.rejected, f.rejectsFile, f.firstStart, f.lastStart, f.reportJson,
+      f.legCarriers.length ? `,${[...new Set(f.legCarriers)].sort((x, y) => x - y).join(',')},` : '', id);
   }
 
-  /**
-   * A prepared insert for one import: the call, the carrier it is filed under (for de-duplication),
-   * its customer and vendor legs, and its rating on each side (null: not rated, no leg or no deck).
-   * INSERT OR IGNORE on the dedupe index: a call already stored adds nothing, and says so.
-   */
-  inserter(source: CdrSource, importId: number): (c: CdrRow, filingId: number, customerId: number | null, vendorId: number | null, buy: StoredRating | null, sell: StoredRating | null) => boolean {
-    const stmt = this.db.prepare(
-      `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered,
-         ingress, egress, carrier_charge_e8, customer_id, vendor_id,
-         buy_status, buy_reason, buy_rate_id, buy_billed_s, buy_amount_e8, buy_exact_x60,
-         sell_status, sell_reason, sell_rate_id, sell_billed_s, sell_amount_e8, sell_exact_x60)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const src = SOURCE_CODE[source];
-    return (c, filingId, customerId, vendorId, b, s) => stmt.run(filingId, src, importId, c.startMs, c.dedupeKey, c.callId, c.calling, c.called,
-      c.durationMs, c.answered ? 1 : 0, c.ingress, c.egress, c.carrierChargeE8, customerId, vendorId,
-      b ? b.status : null, b ? b.reason : null, b ? b.rateId : null, b ? b.billedS : null, b ? b.amountE8 : null, b ? b.exactX60 : null,
-      s ? s.status : null, s ? s.reason : null, s ? s.rateId : null, s ? s.billedS : null, s ? s.amountE8 : null, s ? s.exactX60 : null).changes > 0;
-  }
-
-  /** The carriers and sides an import's calls were rated for (its legs). */
-  importLegs(importId: number): { carrierId: number; side: Side }[] {
-    return this.db.prepare(
-      `SELECT DISTINCT vendor_id AS carrierId, 'buy' AS side FROM cdrs WHERE import_id = @id AND vendor_id IS NOT NULL
-       UNION SELECT DISTINCT customer_id, 'sell' FROM cdrs WHERE import_id = @id AND customer_id IS NOT NULL ORDER BY 1, 2`,
-    ).all({ id: importId }) as { carrierId: number; side: Side }[];
+  /** A batched writer of one import's calls (see CdrWriter). */
+  writer(source: CdrSource, importId: number): CdrWriter {
+    return new CdrWriter(this.db, SOURCE_CODE[source], importId);
   }
 
   list(carrierId?: number): CdrImportRecord[] {
     const rows = this.db.prepare(
       `SELECT i.*, c.name AS carrier FROM cdr_imports i LEFT JOIN carriers c ON c.id = i.carrier_id
-       WHERE (@carrier IS NULL OR i.carrier_id = @carrier OR (i.carrier_id IS NULL AND EXISTS (
-         SELECT 1 FROM cdrs x WHERE x.import_id = i.id AND (x.vendor_id = @carrier OR x.customer_id = @carrier)))) ORDER BY i.imported_at_ms DESC, i.id DESC`,
+       WHERE (@carrier IS NULL OR i.carrier_id = @carrier OR (i.carrier_id IS NULL AND i.leg_carriers LIKE '%,' || CAST(@carrier AS INTEGER) || ',%')) ORDER BY i.imported_at_ms DESC, i.id DESC`,
     ).all({ carrier: carrierId ?? null }) as {
       id: number; carrier: string | null; source: CdrSource; format: string; file_name: string; file_sha256: string; file_bytes: number;
       rows_read: number; rows_imported: number; rows_duplicate: number; rows_rejected: number; first_start_ms: number | null;
@@ -110,5 +88,95 @@ export class CdrsRepo {
       firstStart: r.first_start_ms === null ? null : isoInstant(r.first_start_ms), lastStart: r.last_start_ms === null ? null : isoInstant(r.last_start_ms),
       importedAt: isoInstant(r.imported_at_ms), importedBy: r.imported_by,
     }));
+  }
+}
+
+const COLUMNS = 27;
+const BATCH = 64;
+const INSERT = `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered,
+  ingress, egress, carrier_charge_e8, customer_id, vendor_id,
+  buy_status, buy_reason, buy_rate_id, buy_billed_s, buy_amount_e8, buy_exact_x60,
+  sell_status, sell_reason, sell_rate_id, sell_billed_s, sell_amount_e8, sell_exact_x60) VALUES `;
+const ROW = `(${Array(COLUMNS).fill('?').join(', ')})`;
+
+/** Told about each call that was stored (not a duplicate), with its ratings: for totals kept as the import goes. */
+export type OnStored = (buy: StoredRating | null, sell: StoredRating | null, customerId: number | null, vendorId: number | null) => void;
+
+/**
+ * Writes one import's calls many rows per statement (binding and stepping one row at a time costs
+ * more than the insert itself). INSERT OR IGNORE on the dedupe index: a call already stored adds
+ * nothing. When a batch stores fewer rows than it had (a re-import, an overlap, a repeated row),
+ * each of its rows is looked up: it was stored now if its id is new and not already claimed.
+ */
+export class CdrWriter {
+  private readonly params: unknown[] = new Array(COLUMNS * BATCH);
+  private readonly meta: { buy: StoredRating | null; sell: StoredRating | null; customerId: number | null; vendorId: number | null; key: unknown[] }[] = [];
+  private n = 0;
+  private readonly full: Statement;
+  private readonly find: Statement;
+  private lastId: number;
+  inserted = 0;
+  duplicates = 0;
+
+  private onStored: OnStored | undefined;
+
+  constructor(private readonly db: Db, private readonly source: number, private readonly importId: number) {
+    this.full = db.prepare(INSERT + Array(BATCH).fill(ROW).join(', '));
+    this.find = db.prepare('SELECT id FROM cdrs WHERE carrier_id = ? AND source = ? AND start_ms = ? AND dedupe_key = ?').pluck();
+    this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM cdrs').pluck().get() as number);
+  }
+
+  listen(onStored: OnStored): this {
+    this.onStored = onStored;
+    return this;
+  }
+
+  add(c: Omit<CdrRow, 'dedupeKey'>, dedupeKey: number, filingId: number, customerId: number | null, vendorId: number | null, b: StoredRating | null, s: StoredRating | null): void {
+    const p = this.params;
+    let k = this.n * COLUMNS;
+    p[k++] = filingId; p[k++] = this.source; p[k++] = this.importId; p[k++] = c.startMs; p[k++] = dedupeKey; p[k++] = c.callId;
+    p[k++] = c.calling; p[k++] = c.called; p[k++] = c.durationMs; p[k++] = c.answered ? 1 : 0; p[k++] = c.ingress; p[k++] = c.egress;
+    p[k++] = c.carrierChargeE8; p[k++] = customerId; p[k++] = vendorId;
+    if (b) {
+      p[k++] = b.status; p[k++] = b.reason; p[k++] = b.rateId; p[k++] = b.billedS; p[k++] = b.amountE8; p[k++] = b.exactX60;
+    } else {
+      p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
+    }
+    if (s) {
+      p[k++] = s.status; p[k++] = s.reason; p[k++] = s.rateId; p[k++] = s.billedS; p[k++] = s.amountE8; p[k++] = s.exactX60;
+    } else {
+      p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
+    }
+    this.meta[this.n] = { buy: b, sell: s, customerId, vendorId, key: [filingId, this.source, c.startMs, dedupeKey] };
+    if (++this.n === BATCH) this.flush();
+  }
+
+  /** Writes what is pending (call it once more at the end). */
+  flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const info = n === BATCH ? this.full.run(this.params) : this.db.prepare(INSERT + Array(n).fill(ROW).join(', ')).run(this.params.slice(0, n * COLUMNS));
+    const before = this.lastId;
+    if (info.changes > 0) this.lastId = Number(info.lastInsertRowid);
+    if (info.changes === n) {
+      this.inserted += n;
+      if (this.onStored) for (let i = 0; i < n; i++) this.stored(i);
+    } else {
+      const claimed = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        const id = this.find.get(...this.meta[i]!.key) as number;
+        if (id > before && !claimed.has(id)) {
+          claimed.add(id);
+          this.inserted++;
+          this.stored(i);
+        } else this.duplicates++;
+      }
+    }
+    this.n = 0;
+  }
+
+  private stored(i: number): void {
+    const m = this.meta[i]!;
+    this.onStored?.(m.buy, m.sell, m.customerId, m.vendorId);
   }
 }

@@ -1,7 +1,8 @@
 import type { ParsedArgs, RatingRunReport } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
-import { callWhere, sideTotals } from '../cdrs/totals.ts';
+import { SideTally } from '../cdrs/tally.ts';
+import { callWhere } from '../cdrs/totals.ts';
 import type { EngineContext } from '../context.ts';
 import type { StoredRating } from '../db/cdrs-repo.ts';
 import type { JobContext } from '../jobs/jobs.ts';
@@ -35,6 +36,8 @@ export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run
       c.${side}_billed_s, c.${side}_amount_e8, c.${side}_exact_x60 FROM cdrs c WHERE ${sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`).raw();
   const update = ctx.db.prepare(`UPDATE cdrs SET ${side}_status = ?, ${side}_reason = ?, ${side}_rate_id = ?, ${side}_billed_s = ?,
       ${side}_amount_e8 = ?, ${side}_exact_x60 = ? WHERE id = ?`);
+  // The totals are counted from each call's new rating as it goes: no second pass over the calls.
+  const tally = new SideTally(carrier.id, side, carrier.rounding);
   let after = 0;
   let calls = 0;
   let changed = 0;
@@ -46,6 +49,7 @@ export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run
       const changes: [StoredRating, number][] = [];
       for (const r of rows) {
         const n = rate(r[2], r[1], r[3], r[4] === 1);
+        tally.add(n.status, n.reason, n.rateId, n.amountE8, n.exactX60);
         if (n.status !== r[5] || n.reason !== r[6] || n.rateId !== r[7] || n.billedS !== r[8] || n.amountE8 !== r[9] || n.exactX60 !== r[10]) {
           changes.push([n, r[0]]);
         }
@@ -58,7 +62,7 @@ export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run
       if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the rating was cancelled; nothing was written');
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const totals = sideTotals(ctx.db, carrier.id, args.source, side, undefined, { fromMs, toMs });
+    const totals = tally.result(ctx.db);
     ctx.db.exec('COMMIT');
     return {
       ...totals, carrier: carrier.name, calls, changed, unchanged: calls - changed,

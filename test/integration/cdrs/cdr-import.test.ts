@@ -158,10 +158,13 @@ describe('rating: unrated reasons, re-rating after a new deck, per-line rounding
     const file = join(ws.dir, 'calls.csv');
     // Three 1-second calls at 0.02/min (1/1): 0.000333… each; per call at 2 decimals each would be 0.00, per line 0.001 → 0.00.
     writeFileSync(file, calls(Array.from({ length: 90 }, (_, i) => `c${i},2026-03-02 10:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')},447700900123,1,ANSWERED`)));
-    ok(await ws.engine.dispatch('cdrs.import', { file, carrier: 'LineVendor', source: 'carrier' }));
+    const imported = ok(await ws.engine.dispatch('cdrs.import', { file, carrier: 'LineVendor', source: 'carrier' }));
     const s = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'LineVendor', source: 'carrier', side: 'buy' }));
     // 90 × 1 s × 0.02 / 60 = 0.03 exactly: the line is 0.03, though each call rounded alone would be 0.00.
     expect(s.lines).toEqual([{ destination: 'United Kingdom - Mobile', prefix: '447', calls: 90, minutes: '1.5000', billedMinutes: '1.5000', amount: '0.03' }]);
+    // The import's and the re-rate's totals (counted as they go) agree with the summary (summed from the table).
+    expect(imported.rating[0]).toMatchObject({ rated: 90, amount: '0.03' });
+    expect(ok(await ws.engine.dispatch('rating.run', { carrier: 'LineVendor', side: 'buy' }))).toMatchObject({ rated: 90, amount: '0.03', changed: 0 });
   });
 });
 

@@ -44,6 +44,11 @@ await writeAsteriskCdrs(cdrFile, CDR_ROWS, base, 3);
 const cdrDb = join(dir, 'cdrs.db');
 run('baseline', cdrDb, join(dir, 'deck-v1.csv'), 'Bench');
 const cdrImport = run('cdr-import', cdrDb, cdrFile);
+// The peer: DuckDB doing the same load and longest-prefix rating, when @duckdb/node-api can be loaded.
+const peerBundle = join(dir, 'duckdb-peer.mjs');
+await build({ entryPoints: [join(import.meta.dirname, 'duckdb-peer.ts')], outfile: peerBundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+const peer = JSON.parse(execFileSync(process.execPath, [peerBundle, join(dir, 'deck-v1.csv'), cdrFile, join(dir, 'peer.duckdb')], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!) as Record<string, unknown>;
+rmSync(join(dir, 'peer.duckdb'), { force: true });
 rmSync(cdrFile, { force: true });
 const cdrRerate = run('cdr-rerate', cdrDb);
 const cdrSummary = run('cdr-summary', cdrDb);
@@ -61,6 +66,9 @@ const rows = [
   { name: `Rates export to XLSX, ${Number(exportXlsx.rows) / 1000}k rows`, target: '—', value: `${(Number(exportXlsx.ms) / 1000).toFixed(2)} s`, rss: exportXlsx.maxRssMb, detail: exportXlsx },
   { name: 'Rate look-up in-process (normalise + longest prefix match)', target: '≥ 1M/s', value: `${(Number(lookup.lookupsPerSecond) / 1e6).toFixed(2)} M/s`, rss: lookup.maxRssMb, detail: lookup },
   { name: `CDR import, ${CDR_ROWS / 1e6}M Asterisk CDRs from CSV to rated rows (buy side, 300k-prefix deck)`, target: '≥ 300,000/s', value: `${Number(cdrImport.perSecond).toLocaleString('en-US')}/s (${(Number(cdrImport.ms) / 1000).toFixed(1)} s)`, rss: cdrImport.maxRssMb, detail: cdrImport },
+  peer.skipped
+    ? { name: 'DuckDB peer, same CSV load + longest-prefix rating', target: '—', value: `not run: ${String(peer.skipped)} (npm i --no-save @duckdb/node-api, or TRUNKLINE_DUCKDB_DIR)`, rss: 0, detail: peer }
+    : { name: `DuckDB peer, same ${CDR_ROWS / 1e6}M CDRs: CSV load + longest-prefix rating into a file`, target: 'Trunkline ≥ peer', value: `${Number(peer.perSecond).toLocaleString('en-US')}/s (${(Number(peer.ms) / 1000).toFixed(1)} s); Trunkline/DuckDB = ${(Number(cdrImport.perSecond) / Number(peer.perSecond)).toFixed(2)}×`, rss: peer.maxRssMb, detail: peer },
   { name: `Re-rating ${CDR_ROWS / 1e6}M stored CDRs`, target: '≥ 500,000/s', value: `${Number(cdrRerate.perSecond).toLocaleString('en-US')}/s (${(Number(cdrRerate.ms) / 1000).toFixed(1)} s)`, rss: cdrRerate.maxRssMb, detail: cdrRerate },
   { name: `cdrs summary over ${CDR_ROWS / 1e6}M CDRs`, target: '≤ 2 s', value: `${(Number(cdrSummary.ms) / 1000).toFixed(2)} s`, rss: cdrSummary.maxRssMb, detail: cdrSummary },
   ...Object.entries(gridTimings).map(([label, ms]) => ({
@@ -68,7 +76,7 @@ const rows = [
   })),
   { name: `First deck of a carrier, ${ROWS / 1000}k rows, all written`, target: '—', value: `${(Number(setup.ms) / 1000).toFixed(2)} s`, rss: setup.maxRssMb, detail: setup },
 ];
-const peak = Math.max(...rows.map((r) => Number(r.rss)));
+const peak = Math.max(...rows.filter((r) => !r.name.startsWith('DuckDB')).map((r) => Number(r.rss)));
 console.log(`Trunkline benchmarks — ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
 console.log('| benchmark | target | measured | peak RSS |');
 console.log('|---|---|---|---|');

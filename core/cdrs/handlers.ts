@@ -3,16 +3,18 @@ import { rename, rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Decimal } from 'decimal.js';
 import ExcelJS from 'exceljs';
-import { CDR_EXPORT_COLUMNS, type CdrSummary, type CdrSummaryLine, type ParsedArgs, type UnratedReason } from '../api/contract.ts';
+import { CDR_EXPORT_COLUMNS, type CdrSource, type CdrSummary, type CdrSummaryLine, type ParsedArgs, type Side, type UnratedReason } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
+import { SOURCE_CODE } from '../db/cdrs-repo.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { decimalText, formatScaled } from '../money/scaled-decimal.ts';
 import { formatAmountE8, lineAmountE8 } from '../rating/amount.ts';
 import { periodArgs } from '../rating/rerate.ts';
 import { isoInstant } from '../time/parse-date.ts';
 import { csvField, spreadsheetSafe } from '../util/csv.ts';
+import { DAY_MS, sideCode } from './daily.ts';
 import { callWhere, REASONS } from './totals.ts';
 
 /** Milliseconds or seconds as minutes, to 4 decimals (a quantity shown, not money). */
@@ -20,24 +22,109 @@ function minutes(value: number | bigint, perMinute: number): string {
   return decimalText(new Decimal(value.toString()).dividedBy(perMinute).toDecimalPlaces(4, Decimal.ROUND_HALF_UP), 4);
 }
 
-/** Per destination on one side: calls, minutes, billed minutes and amount, with the totals. Summed in SQLite. */
+interface Group {
+  status: bigint | null;
+  reason: bigint | null;
+  rid: bigint | null;
+  n: bigint;
+  ms: bigint | null;
+  answered: bigint;
+  billed: bigint | null;
+  amount: bigint | null;
+  x60: bigint | null;
+  destination: string | null;
+  prefix: string | null;
+  rate: bigint | null;
+  fee: bigint | null;
+  currency: string | null;
+}
+
+/**
+ * One side's calls of a period grouped by status, reason and rate version: whole days from the
+ * per-day totals (cdr_daily), the partial days at the edges from the calls themselves; then the
+ * rated groups joined to their rate versions.
+ */
+function periodGroups(ctx: EngineContext, carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): Group[] {
+  const byKey = new Map<string, Group>();
+  const add = (r: { status: bigint | null; reason: bigint | null; rid: bigint | null; n: bigint; ms: bigint | null; answered: bigint | null; billed: bigint | null; amount: bigint | null; x60: bigint | null }): void => {
+    const status = r.status === -1n ? null : r.status;
+    const key = `${status}|${r.reason ?? 0n}|${r.rid ?? 0n}`;
+    const g = byKey.get(key);
+    if (!g) {
+      byKey.set(key, {
+        status, reason: r.reason === 0n ? null : r.reason, rid: r.rid === 0n ? null : r.rid, n: r.n, ms: r.ms ?? 0n, answered: r.answered ?? 0n,
+        billed: r.billed ?? 0n, amount: r.amount ?? 0n, x60: r.x60 ?? 0n, destination: null, prefix: null, rate: null, fee: null, currency: null,
+      });
+      return;
+    }
+    g.n += r.n;
+    g.ms = (g.ms ?? 0n) + (r.ms ?? 0n);
+    g.answered += r.answered ?? 0n;
+    g.billed = (g.billed ?? 0n) + (r.billed ?? 0n);
+    g.amount = (g.amount ?? 0n) + (r.amount ?? 0n);
+    g.x60 = (g.x60 ?? 0n) + (r.x60 ?? 0n);
+  };
+  const scan = (from: number | undefined, to: number | undefined): void => {
+    const { sql, params } = callWhere({ carrierId, source, side, fromMs: from, toMs: to });
+    const rows = ctx.db.prepare(`SELECT c.${side}_status AS status, c.${side}_reason AS reason, c.${side}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms,
+        sum(c.answered) AS answered, sum(c.${side}_billed_s) AS billed, sum(c.${side}_amount_e8) AS amount, sum(c.${side}_exact_x60) AS x60
+      FROM cdrs c WHERE ${sql} GROUP BY 1, 2, 3`).safeIntegers(true).all(params) as Parameters<typeof add>[0][];
+    for (const r of rows) add(r);
+  };
+  const dayFrom = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
+  const dayTo = toMs === undefined ? undefined : Math.floor(toMs / DAY_MS);
+  if (dayFrom !== undefined && dayTo !== undefined && dayFrom >= dayTo) {
+    scan(fromMs, toMs);
+  } else {
+    const where = ['carrier_id = @carrier', 'side = @side'];
+    const params: Record<string, unknown> = { carrier: carrierId, side: sideCode(side) };
+    if (source) {
+      where.push('source = @source');
+      params.source = SOURCE_CODE[source];
+    }
+    if (dayFrom !== undefined) {
+      where.push('day >= @dayFrom');
+      params.dayFrom = dayFrom;
+    }
+    if (dayTo !== undefined) {
+      where.push('day < @dayTo');
+      params.dayTo = dayTo;
+    }
+    const rows = ctx.db.prepare(`SELECT status, reason, rate_id AS rid, sum(calls) AS n, sum(duration_ms) AS ms, sum(answered) AS answered,
+        sum(billed_s) AS billed, sum(amount_e8) AS amount, sum(exact_x60) AS x60
+      FROM cdr_daily WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3`).safeIntegers(true).all(params) as Parameters<typeof add>[0][];
+    for (const r of rows) add(r);
+    if (fromMs !== undefined && fromMs < dayFrom! * DAY_MS) scan(fromMs, dayFrom! * DAY_MS);
+    if (toMs !== undefined && dayTo! * DAY_MS < toMs) scan(dayTo! * DAY_MS, toMs);
+  }
+  const groups = [...byKey.values()].filter((g) => g.n !== 0n);
+  const rated = groups.filter((g) => g.status === 0n && g.rid !== null);
+  const meta = ctx.db.prepare(`SELECT id, destination, prefix, rate_per_min_e8 AS rate, connection_fee_e8 AS fee, currency FROM rates
+    WHERE id IN (SELECT value FROM json_each(?))`).safeIntegers(true);
+  const byId = new Map<bigint, { destination: string; prefix: string; rate: bigint; fee: bigint; currency: string }>();
+  for (let i = 0; i < rated.length; i += 10_000) {
+    const ids = JSON.stringify(rated.slice(i, i + 10_000).map((g) => Number(g.rid)));
+    for (const r of meta.all(ids) as { id: bigint; destination: string; prefix: string; rate: bigint; fee: bigint; currency: string }[]) byId.set(r.id, r);
+  }
+  for (const g of rated) {
+    const r = byId.get(g.rid!);
+    if (!r) continue;
+    g.destination = r.destination;
+    g.prefix = r.prefix;
+    g.rate = r.rate;
+    g.fee = r.fee;
+    g.currency = r.currency;
+  }
+  return groups;
+}
+
+/** Per destination on one side: calls, minutes, billed minutes and amount, with the totals. Whole days from the day totals. */
 export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary'>): CdrSummary {
   const carrier = requireCarrier(ctx, args.carrier);
   const fromMs = periodArgs(args.from, carrier.timezone, '--from');
   const toMs = periodArgs(args.to, carrier.timezone, '--to');
   const s = args.side;
-  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side: s, fromMs, toMs, tableScan: fromMs === undefined && toMs === undefined });
-  // One pass over the calls, grouped by status, reason and rate version (integers, no join per
-  // call); the few groups are then joined to their rate versions and folded by destination.
-  const groups = ctx.db.prepare(`SELECT g.status, g.reason, g.n, g.ms, g.answered, g.billed, g.amount, g.x60,
-      r.destination, r.prefix, r.rate_per_min_e8 AS rate, r.connection_fee_e8 AS fee, r.currency
-    FROM (SELECT c.${s}_status AS status, c.${s}_reason AS reason, c.${s}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms,
-            sum(c.answered) AS answered, sum(c.${s}_billed_s) AS billed, sum(c.${s}_amount_e8) AS amount, sum(c.${s}_exact_x60) AS x60
-          FROM cdrs c WHERE ${sql} GROUP BY 1, 2, 3) g
-    LEFT JOIN rates r ON r.id = g.rid AND g.status = 0`).safeIntegers(true).all(params) as {
-      status: bigint | null; reason: bigint | null; n: bigint; ms: bigint | null; answered: bigint; billed: bigint | null; amount: bigint | null;
-      x60: bigint | null; destination: string | null; prefix: string | null; rate: bigint | null; fee: bigint | null; currency: string | null;
-    }[];
+  const groups = periodGroups(ctx, carrier.id, s, args.source, fromMs, toMs);
   const unrated = new Map<UnratedReason, { calls: number; ms: bigint }>();
   let calls = 0;
   let answered = 0;

@@ -6,7 +6,7 @@ import type { Carrier, CdrImportReport, ParsedArgs, Side } from '../api/contract
 import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
-import type { StoredRating } from '../db/cdrs-repo.ts';
+import { SOURCE_CODE, type StoredRating } from '../db/cdrs-repo.ts';
 import { decodeText, guessDelimiter } from '../excel/read-table.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { isValidZone, isoInstant } from '../time/parse-date.ts';
@@ -15,6 +15,7 @@ import { csvField } from '../util/csv.ts';
 import { detectCdrFormat } from './detect-format.ts';
 import { createCdrParser } from './formats.ts';
 import { carrierLegs, RaterCache, TrunkMap } from './legs.ts';
+import { DailyTotals } from './daily.ts';
 import { SideTally } from './tally.ts';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -106,9 +107,17 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     const noteLeg = (c: Carrier, side: Side): void => {
       if (!tallies[side].has(c.id)) tallies[side].set(c.id, new SideTally(c.id, side, c.rounding));
     };
-    const writer = ctx.cdrs.writer(args.source, importId).listen((b, s, customerId, vendorId) => {
-      if (b) tallies.buy.get(vendorId!)!.add(b.status, b.reason, b.rateId, b.amountE8, b.exactX60);
-      if (s) tallies.sell.get(customerId!)!.add(s.status, s.reason, s.rateId, s.amountE8, s.exactX60);
+    const daily = new DailyTotals(ctx.db);
+    const src = SOURCE_CODE[args.source];
+    const writer = ctx.cdrs.writer(args.source, importId).listen((c, b, s, customerId, vendorId) => {
+      if (vendorId !== null) {
+        if (b) tallies.buy.get(vendorId)!.add(b.status, b.reason, b.rateId, b.amountE8, b.exactX60);
+        daily.add(vendorId, 'buy', src, c.startMs, c.durationMs, c.answered, b);
+      }
+      if (customerId !== null) {
+        if (s) tallies.sell.get(customerId)!.add(s.status, s.reason, s.rateId, s.amountE8, s.exactX60);
+        daily.add(customerId, 'sell', src, c.startMs, c.durationMs, c.answered, s);
+      }
     });
     const onRow = (cells: string[]): void => {
       row++;
@@ -188,6 +197,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     });
     if (problemCount > 0 && !rejects) throw problemsError(file, problems, problemCount, 'CDR_PARSE_ERROR');
     writer.flush();
+    daily.flush();
     const { inserted: imported, duplicates } = writer;
     if (fixedLegs) {
       // The sides the carrier trades are reported even when the file had no calls for them.

@@ -100,7 +100,7 @@ const INSERT = `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start
 const ROW = `(${Array(COLUMNS).fill('?').join(', ')})`;
 
 /** Told about each call that was stored (not a duplicate), with its ratings: for totals kept as the import goes. */
-export type OnStored = (buy: StoredRating | null, sell: StoredRating | null, customerId: number | null, vendorId: number | null) => void;
+export type OnStored = (call: Omit<CdrRow, 'dedupeKey'>, buy: StoredRating | null, sell: StoredRating | null, customerId: number | null, vendorId: number | null) => void;
 
 /**
  * Writes one import's calls many rows per statement (binding and stepping one row at a time costs
@@ -110,7 +110,7 @@ export type OnStored = (buy: StoredRating | null, sell: StoredRating | null, cus
  */
 export class CdrWriter {
   private readonly params: unknown[] = new Array(COLUMNS * BATCH);
-  private readonly meta: { buy: StoredRating | null; sell: StoredRating | null; customerId: number | null; vendorId: number | null; key: unknown[] }[] = [];
+  private readonly meta: { call: Omit<CdrRow, 'dedupeKey'>; buy: StoredRating | null; sell: StoredRating | null; customerId: number | null; vendorId: number | null; key: unknown[] }[] = [];
   private n = 0;
   private readonly full: Statement;
   private readonly find: Statement;
@@ -147,7 +147,7 @@ export class CdrWriter {
     } else {
       p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
     }
-    this.meta[this.n] = { buy: b, sell: s, customerId, vendorId, key: [filingId, this.source, c.startMs, dedupeKey] };
+    this.meta[this.n] = { call: c, buy: b, sell: s, customerId, vendorId, key: [filingId, this.source, c.startMs, dedupeKey] };
     if (++this.n === BATCH) this.flush();
   }
 
@@ -177,6 +177,6 @@ export class CdrWriter {
 
   private stored(i: number): void {
     const m = this.meta[i]!;
-    this.onStored?.(m.buy, m.sell, m.customerId, m.vendorId);
+    this.onStored?.(m.call, m.buy, m.sell, m.customerId, m.vendorId);
   }
 }

@@ -245,6 +245,35 @@ UPDATE cdrs SET
 DROP INDEX cdrs_by_import;
 CREATE INDEX cdrs_by_vendor ON cdrs (vendor_id, source, start_ms);
 CREATE INDEX cdrs_by_customer ON cdrs (customer_id, source, start_ms);
+
+-- Per-day totals of each leg's calls, kept by every writer of calls in its own transaction (see
+-- core/cdrs/daily.ts): summaries read these and scan only the partial days at a period's edges.
+-- side 0 buy (vendor leg), 1 sell (customer leg); day = start_ms / 86400000 (UTC); status -1 = not
+-- rated yet, reason 0 = none, rate_id 0 = none.
+CREATE TABLE cdr_daily (
+  carrier_id INTEGER NOT NULL,
+  side INTEGER NOT NULL,
+  source INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  reason INTEGER NOT NULL,
+  rate_id INTEGER NOT NULL,
+  calls INTEGER NOT NULL,
+  answered INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  billed_s INTEGER NOT NULL,
+  amount_e8 INTEGER NOT NULL,
+  exact_x60 INTEGER NOT NULL,
+  PRIMARY KEY (carrier_id, side, source, day, status, reason, rate_id)
+) WITHOUT ROWID;
+INSERT INTO cdr_daily
+  SELECT vendor_id, 0, source, start_ms / 86400000, coalesce(buy_status, -1), coalesce(buy_reason, 0), coalesce(buy_rate_id, 0), count(*),
+    sum(answered), sum(duration_ms), coalesce(sum(buy_billed_s), 0), coalesce(sum(buy_amount_e8), 0), coalesce(sum(buy_exact_x60), 0)
+  FROM cdrs WHERE vendor_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO cdr_daily
+  SELECT customer_id, 1, source, start_ms / 86400000, coalesce(sell_status, -1), coalesce(sell_reason, 0), coalesce(sell_rate_id, 0), count(*),
+    sum(answered), sum(duration_ms), coalesce(sum(sell_billed_s), 0), coalesce(sum(sell_amount_e8), 0), coalesce(sum(sell_exact_x60), 0)
+  FROM cdrs WHERE customer_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7;
 `,
   },
   {

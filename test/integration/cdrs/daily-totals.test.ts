@@ -1,0 +1,130 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
+
+/**
+ * The per-day totals (cdr_daily) are kept by every writer of calls; summaries read them for whole
+ * days. The invariant: they always equal the calls summed afresh, after imports, duplicates and
+ * re-rates; and a summary over any period (partial days, one day, everything) equals the calls.
+ */
+let ws: Workspace;
+beforeEach(() => {
+  ws = openWorkspace();
+});
+afterEach(() => ws.cleanup());
+
+const V1 = `Code,Destination,Rate,Effective Date,Billing Increment
+44,United Kingdom,0.0100,2026-01-01,60/60
+447,United Kingdom - Mobile,0.0200,2026-01-01,1/1
+33,France,0.0300,2026-01-01,60/60
+336,France - Mobile,0.0450,2026-01-01,30/6
+`;
+// Mobile rates rise from 3 March 10:00 London time; France mobile closes.
+const V2 = `Code,Destination,Rate,Effective Date,Billing Increment
+44,United Kingdom,0.0100,2026-01-01,60/60
+447,United Kingdom - Mobile,0.0250,2026-03-03 10:00,1/1
+33,France,0.0300,2026-01-01,60/60
+`;
+
+function rnd(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function callsFile(path: string, n: number, seed: number): void {
+  const r = rnd(seed);
+  const numbers = ['447700900', '441632960', '336120045', '33145678', '99912345', 'abc', '1202555'];
+  const lines = ['call_id,start,called,duration,disposition'];
+  const base = Date.UTC(2026, 2, 1, 0, 0, 0);
+  for (let i = 0; i < n; i++) {
+    const t = new Date(base + Math.floor(r() * 5 * 86_400_000));
+    const stamp = t.toISOString().slice(0, 19).replace('T', ' ');
+    const num = numbers[Math.floor(r() * numbers.length)]! + String(Math.floor(r() * 1000)).padStart(3, '0');
+    const answered = r() > 0.2;
+    lines.push(`c${seed}-${i},${stamp},${num},${answered ? 1 + Math.floor(r() * 900) : 0},${answered ? 'ANSWERED' : 'NO ANSWER'}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+function fresh(): unknown[] {
+  const db = new Database(ws.dbPath, { readonly: true });
+  try {
+    const kept = db.prepare('SELECT * FROM cdr_daily WHERE calls <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7').all();
+    const again = db.prepare(`SELECT * FROM (
+        SELECT vendor_id AS carrier_id, 0 AS side, source, start_ms / 86400000 AS day, coalesce(buy_status, -1) AS status, coalesce(buy_reason, 0) AS reason,
+          coalesce(buy_rate_id, 0) AS rate_id, count(*) AS calls, sum(answered) AS answered, sum(duration_ms) AS duration_ms, coalesce(sum(buy_billed_s), 0) AS billed_s,
+          coalesce(sum(buy_amount_e8), 0) AS amount_e8, coalesce(sum(buy_exact_x60), 0) AS exact_x60
+        FROM cdrs WHERE vendor_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7) ORDER BY 1, 2, 3, 4, 5, 6, 7`).all();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(again);
+    return kept;
+  } finally {
+    db.close();
+  }
+}
+
+function direct(fromMs: number, toMs: number): { calls: number; amount: bigint } {
+  const db = new Database(ws.dbPath, { readonly: true });
+  try {
+    const r = db.prepare('SELECT count(*) AS calls, coalesce(sum(CASE WHEN buy_status = 0 THEN buy_amount_e8 END), 0) AS amount FROM cdrs WHERE start_ms >= ? AND start_ms < ?')
+      .safeIntegers(true).get(fromMs, toMs) as { calls: bigint; amount: bigint };
+    return { calls: Number(r.calls), amount: r.amount };
+  } finally {
+    db.close();
+  }
+}
+
+const e8 = (text: string): bigint => {
+  const neg = text.startsWith('-');
+  const [whole, frac = ''] = text.replace('-', '').split('.');
+  const v = BigInt(whole!) * 100_000_000n + BigInt(frac.padEnd(8, '0'));
+  return neg ? -v : v;
+};
+
+describe('per-day totals', () => {
+  it('equal the calls after imports, duplicates and re-rates, and summaries of any period equal the calls', async () => {
+    ok(await ws.engine.dispatch('carriers.create', { name: 'V', settings: { roles: 'vendor', timezone: 'Europe/London' } }));
+    const deck = join(ws.dir, 'v1.csv');
+    writeFileSync(deck, V1);
+    ok(await ws.engine.dispatch('decks.import', { file: deck, carrier: 'V', side: 'buy', received: '2025-12-01' }));
+    const a = join(ws.dir, 'a.csv');
+    const b = join(ws.dir, 'b.csv');
+    callsFile(a, 600, 1);
+    callsFile(b, 400, 2);
+    ok(await ws.engine.dispatch('cdrs.import', { file: a, carrier: 'V', source: 'carrier' }));
+    fresh();
+    ok(await ws.engine.dispatch('cdrs.import', { file: b, carrier: 'V', source: 'own' }));
+    expect(ok(await ws.engine.dispatch('cdrs.import', { file: a, carrier: 'V', source: 'carrier' })).duplicates).toBe(600);
+    fresh();
+
+    const deck2 = join(ws.dir, 'v2.csv');
+    writeFileSync(deck2, V2);
+    ok(await ws.engine.dispatch('decks.import', { file: deck2, carrier: 'V', side: 'buy', mode: 'full', received: '2026-02-01' }));
+    const rerated = ok(await ws.engine.dispatch('rating.run', { carrier: 'V', side: 'buy' }));
+    expect(rerated.changed).toBeGreaterThan(0);
+    fresh();
+    // A partial re-rate, then everything again: nothing changes the second time.
+    ok(await ws.engine.dispatch('rating.run', { carrier: 'V', side: 'buy', from: '2026-03-02 13:00', to: '2026-03-04' }));
+    expect(ok(await ws.engine.dispatch('rating.run', { carrier: 'V', side: 'buy' })).changed).toBe(0);
+    fresh();
+
+    const periods: [string, string, number, number][] = [
+      ['2026-03-01T10:17:00Z', '2026-03-03T15:43:00Z', Date.UTC(2026, 2, 1, 10, 17), Date.UTC(2026, 2, 3, 15, 43)],
+      ['2026-03-02T00:00:00Z', '2026-03-04T00:00:00Z', Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 4)],
+      ['2026-03-02T01:00:00Z', '2026-03-02T05:30:00Z', Date.UTC(2026, 2, 2, 1), Date.UTC(2026, 2, 2, 5, 30)],
+      ['2026-02-01T00:00:00Z', '2026-04-01T00:00:00Z', Date.UTC(2026, 1, 1), Date.UTC(2026, 3, 1)],
+    ];
+    for (const [from, to, fromMs, toMs] of periods) {
+      const own = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'own', side: 'buy', from, to }));
+      const theirs = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'carrier', side: 'buy', from, to }));
+      const want = direct(fromMs, toMs);
+      expect(own.totals.calls + theirs.totals.calls).toBe(want.calls);
+      expect(e8(own.totals.amount) + e8(theirs.totals.amount)).toBe(want.amount);
+    }
+    const all = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'own', side: 'buy' }));
+    expect(all.totals.calls).toBe(400);
+    expect(all.unrated.map((u) => u.reason).sort()).toEqual(['closed code', 'invalid number', 'no rate']);
+  });
+});

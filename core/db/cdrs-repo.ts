@@ -1,4 +1,4 @@
-import type { CdrImportRecord, CdrSource, Side } from '../api/contract.ts';
+import type { CdrImportRecord, CdrSource } from '../api/contract.ts';
 import { isoInstant } from '../time/parse-date.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';

@@ -19,6 +19,16 @@ export const EXIT = { ok: 0, usage: 1, invalidInput: 2, failure: 3, cancelled: 1
 
 class UsageError extends Error {}
 
+/** The CDR reader worker built beside this bundle (dist/cli.mjs → dist/cdr-import-worker.mjs), if any. */
+function bundledWorker(): string | undefined {
+  try {
+    const path = join(dirname(fileURLToPath(import.meta.url)), 'cdr-import-worker.mjs');
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const HELP = `trunkline — wholesale voice rate decks, rating and settlement
 
 Usage: trunkline [--db FILE] [--json] COMMAND ...
@@ -284,7 +294,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // The app shows its fatal screen for a workspace that cannot open: the server must still answer.
       let served: ServedEngine;
       try {
-        served = engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn') });
+        served = engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn'), importWorker: bundledWorker() });
       } catch (e) {
         const body = (e as { toBody?: () => ErrorBody }).toBody?.();
         if (!body) throw e;
@@ -293,7 +303,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       }
       return await runServer(served, call.serve.port, io);
     }
-    engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn') });
+    engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn'), importWorker: bundledWorker() });
     if (call.demo) {
       const { seedDemo } = await import('./demo.ts');
       return await seedDemo(engine, io.out, json);

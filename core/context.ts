@@ -11,6 +11,8 @@ import type { Logger } from './util/logger.ts';
 export interface EngineContext {
   db: Db;
   dbPath: string;
+  /** The built CDR reader worker, when there is one (see core/cdrs/produce.ts); null: imports read on the engine's thread. */
+  importWorker: string | null;
   carriers: CarriersRepo;
   decks: DecksRepo;
   rates: RatesRepo;

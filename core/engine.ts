@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { schemas, type MethodName, type Output, type ParsedArgs } from './api/contract.ts';
 import { TrunklineError } from './api/errors.ts';
@@ -27,6 +29,19 @@ export interface EngineOptions {
   /** Who is acting: recorded with every import and change. */
   actor?: string;
   beforeMigrate?: OpenOptions['beforeMigrate'];
+  /**
+   * The built CDR reader worker (dist/cdr-import-worker.mjs): CDR imports read and rate on it while
+   * this thread writes. Default: TRUNKLINE_IMPORT_WORKER, else dist/ under the working folder; false: never.
+   */
+  importWorker?: string | false;
+}
+
+function findImportWorker(option: string | false | undefined): string | null {
+  if (option === false) return null;
+  for (const candidate of [option, process.env.TRUNKLINE_IMPORT_WORKER, join(process.cwd(), 'dist', 'cdr-import-worker.mjs')]) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return null;
 }
 
 export interface Engine {
@@ -116,7 +131,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
   };
   const ctx: EngineContext = {
-    db, dbPath: options.dbPath, ...repositories(db), clock, log, actor: options.actor ?? defaultActor(), jobs: new Jobs(emit),
+    db, dbPath: options.dbPath, importWorker: findImportWorker(options.importWorker), ...repositories(db), clock, log, actor: options.actor ?? defaultActor(), jobs: new Jobs(emit),
   };
   return {
     dbPath: options.dbPath,

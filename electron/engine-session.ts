@@ -14,6 +14,8 @@ export interface SessionDeps {
   log?: Logger;
   clock?: () => number;
   createEngine?: (options: EngineOptions) => Engine;
+  /** The built CDR reader worker (dist/cdr-import-worker.mjs beside the engine host's folder). */
+  importWorker?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function createEngineSession(deps: SessionDeps): (message: HostRequest) =
     try {
       engine = make({
         dbPath: options.dbPath,
+        ...(deps.importWorker ? { importWorker: deps.importWorker } : {}),
         log,
         clock,
         ...(options.actor ? { actor: options.actor } : {}),

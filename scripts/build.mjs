@@ -9,6 +9,8 @@ const node = { bundle: true, platform: 'node', target: 'node20', packages: 'exte
 
 if (!only || only === 'cli') {
   await build({ ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.mjs', format: 'esm' });
+  // The CDR reader on its own thread (core/cdrs/produce.ts); the CLI, the web host and the desktop engine all use it.
+  await build({ ...node, entryPoints: ['core/cdrs/import-worker.ts'], outfile: 'dist/cdr-import-worker.mjs', format: 'esm' });
 }
 
 if ((!only || only === 'electron') && existsSync('electron/main.ts')) {

@@ -1,20 +1,20 @@
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
-import type { Carrier, CdrImportReport, ParsedArgs, Side } from '../api/contract.ts';
+import type { CdrImportReport, ParsedArgs, Side } from '../api/contract.ts';
 import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
-import { SOURCE_CODE, type StoredRating } from '../db/cdrs-repo.ts';
+import { SOURCE_CODE } from '../db/cdrs-repo.ts';
 import { decodeText, guessDelimiter } from '../excel/read-table.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { isValidZone, isoInstant } from '../time/parse-date.ts';
-import { hash53 } from '../util/hash52.ts';
 import { csvField } from '../util/csv.ts';
 import { detectCdrFormat } from './detect-format.ts';
 import { createCdrParser } from './formats.ts';
-import { carrierLegs, RaterCache, TrunkMap } from './legs.ts';
+import { carrierLegs, TrunkMap } from './legs.ts';
+import { produceRows, type BatchMessage } from './produce.ts';
+import { NUMS, O_ANSWERED, O_CUSTOMER, O_DURATION, O_START, O_VENDOR, sideOf } from './row-batch.ts';
 import { DailyTotals } from './daily.ts';
 import { SideTally } from './tally.ts';
 
@@ -78,21 +78,18 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     if (args.timezone === undefined) warnings.push('no --timezone given: the file\'s local times were read as UTC');
   }
   const fixedLegs = carrier ? carrierLegs(carrier) : null;
-  const raters = new RaterCache(ctx.db, (id, side) => ctx.decks.hasImports(id, side));
+  const carriers = ctx.carriers.list();
+  const byId = new Map(carriers.map((k) => [k.id, k]));
 
   const problems: Problem[] = [];
-  let problemCount = 0;
   let rejects: WriteStream | null = null;
   const rejectsPath = args.skipBadRows ? (args.rejectsFile ?? `${args.file}.rejects.csv`) : null;
   if (rejectsPath) {
     rejects = createWriteStream(rejectsPath);
     rejects.write('row,column,value,reason,line\n');
   }
-  const hash = createHash('sha256');
-  let rowsRead = 0;
   let first: number | null = null;
   let last: number | null = null;
-  let row = 0;
 
   // The import writes only its own carrier's and import's ids: checking them per row costs time, not safety.
   ctx.db.pragma('foreign_keys = OFF');
@@ -104,119 +101,83 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     });
     // Each leg's totals are counted as its calls are stored (duplicates excluded), not summed again afterwards.
     const tallies = { buy: new Map<number, SideTally>(), sell: new Map<number, SideTally>() };
-    const noteLeg = (c: Carrier, side: Side): void => {
-      if (!tallies[side].has(c.id)) tallies[side].set(c.id, new SideTally(c.id, side, c.rounding));
+    const tally = (id: number, side: Side): SideTally => {
+      let t = tallies[side].get(id);
+      if (!t) tallies[side].set(id, (t = new SideTally(id, side, byId.get(id)!.rounding)));
+      return t;
     };
+    if (fixedLegs?.vendor) tally(fixedLegs.vendor.id, 'buy');
+    if (fixedLegs?.customer) tally(fixedLegs.customer.id, 'sell');
     const daily = new DailyTotals(ctx.db);
     const src = SOURCE_CODE[args.source];
-    const writer = ctx.cdrs.writer(args.source, importId).listen((c, b, s, customerId, vendorId) => {
-      if (vendorId !== null) {
-        if (b) tallies.buy.get(vendorId)!.add(b.status, b.reason, b.rateId, b.amountE8, b.exactX60);
-        daily.add(vendorId, 'buy', src, c.startMs, c.durationMs, c.answered, b);
+    const writer = ctx.cdrs.writer(args.source, importId).listen((b, i) => {
+      const o = i * NUMS;
+      const n = b.nums;
+      const start = n[o + O_START]!;
+      const duration = n[o + O_DURATION]!;
+      const answered = n[o + O_ANSWERED] === 1;
+      const vendor = n[o + O_VENDOR]!;
+      const customer = n[o + O_CUSTOMER]!;
+      if (!Number.isNaN(vendor)) {
+        const r = sideOf(b, i, 'buy');
+        const t = tally(vendor, 'buy');
+        if (r) t.add(r.status, r.reason, r.rateId, r.amountE8, r.exactX60);
+        daily.add(vendor, 'buy', src, start, duration, answered, r);
       }
-      if (customerId !== null) {
-        if (s) tallies.sell.get(customerId)!.add(s.status, s.reason, s.rateId, s.amountE8, s.exactX60);
-        daily.add(customerId, 'sell', src, c.startMs, c.durationMs, c.answered, s);
+      if (!Number.isNaN(customer)) {
+        const r = sideOf(b, i, 'sell');
+        const t = tally(customer, 'sell');
+        if (r) t.add(r.status, r.reason, r.rateId, r.amountE8, r.exactX60);
+        daily.add(customer, 'sell', src, start, duration, answered, r);
       }
     });
-    const onRow = (cells: string[]): void => {
-      row++;
-      if (row === 1 && hasHeader) return;
-      if (cells.length === 1 && cells[0]!.trim() === '') return;
-      rowsRead++;
-      const c = parser.parse(cells, row);
-      if ('error' in c) {
-        problemCount++;
-        if (rejects) {
-          rejects.write(`${row},${csvField(c.column)},${csvField(c.value)},${csvField(c.message)},${csvField(cells.join(head.delimiter))}\n`);
-        } else if (problems.length < MAX_PROBLEMS) {
-          problems.push({ file, row, column: c.column, value: c.value, message: c.message });
-        }
-        return;
+    let rowsRead = 0;
+    let problemCount = 0;
+    const onBatch = (m: BatchMessage): void => {
+      rowsRead = m.rowsRead;
+      problemCount = m.problemCount;
+      for (const p of m.problems) {
+        if (rejects) rejects.write(`${p.row},${csvField(p.column)},${csvField(p.value)},${csvField(p.message)},${csvField(p.line ?? '')}\n`);
+        else if (problems.length < MAX_PROBLEMS) problems.push({ file, row: p.row, column: p.column, value: p.value, message: p.message });
       }
-      if (problemCount > 0 && !rejects) return;
-      const legs = fixedLegs ?? trunks!.legs(c.ingress, c.egress);
-      const filing = carrier ?? legs.vendor ?? legs.customer;
-      if (filing === null) {
-        problemCount++;
-        const value = `${c.ingress ?? ''} / ${c.egress ?? ''}`;
-        const message = c.ingress === null && c.egress === null ? 'the call names no ingress or egress trunk' : 'neither trunk belongs to a carrier (carriers set NAME --trunks …)';
-        if (rejects) rejects.write(`${row},ingress/egress,${csvField(value)},${csvField(message)},${csvField(cells.join(head.delimiter))}\n`);
-        else if (problems.length < MAX_PROBLEMS) problems.push({ file, row, column: 'ingress/egress', value, message });
-        return;
+      const b = m.batch;
+      const n = b.nums;
+      for (let i = 0; i < b.count; i++) {
+        const o = i * NUMS;
+        const t = n[o + O_START]!;
+        if (first === null || t < first) first = t;
+        if (last === null || t > last) last = t;
+        // Every leg the file has is reported (and lists the import under its carrier), duplicates too.
+        if (!Number.isNaN(n[o + O_VENDOR]!)) tally(n[o + O_VENDOR]!, 'buy');
+        if (!Number.isNaN(n[o + O_CUSTOMER]!)) tally(n[o + O_CUSTOMER]!, 'sell');
       }
-      if (first === null || c.startMs < first) first = c.startMs;
-      if (last === null || c.startMs > last) last = c.startMs;
-      const key = hash53(c.callId ?? `${c.startMs}|${c.calling}|${c.called}|${c.durationMs}`);
-      let buy: StoredRating | null = null;
-      let sell: StoredRating | null = null;
-      if (legs.vendor) {
-        noteLeg(legs.vendor, 'buy');
-        const r = raters.get(legs.vendor, 'buy');
-        if (r) buy = r(c.called, c.startMs, c.durationMs, c.answered);
-      }
-      if (legs.customer) {
-        noteLeg(legs.customer, 'sell');
-        const r = raters.get(legs.customer, 'sell');
-        if (r) sell = r(c.called, c.startMs, c.durationMs, c.answered);
-      }
-      writer.add(c, key, filing.id, legs.customer?.id ?? null, legs.vendor?.id ?? null, buy, sell);
+      // Once a file has a bad row (and bad rows are not skipped), it will fail whole: nothing more is written.
+      if (problemCount === 0 || rejects) writer.addBatch(b);
+      job.progress('importing', rowsRead);
+      if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written');
     };
-
-    await new Promise<void>((resolve, reject) => {
-      const input = createReadStream(args.file);
-      // Papa's abort() ends with complete(): a stop must be remembered, or it would look like the end of the file.
-      let stopped: unknown;
-      const stop = (e: unknown, p: { abort(): void }): void => {
-        stopped ??= e;
-        p.abort();
-        input.destroy();
-      };
-      input.on('data', (chunk) => {
-        if (stopped === undefined) hash.update(chunk as Buffer);
-      });
-      input.on('error', (e) => reject(new TrunklineError('FILE_UNREADABLE', `${file}: ${e.message}`, { file })));
-      Papa.parse<string[]>(input as unknown as File, {
-        delimiter: head.delimiter,
-        skipEmptyLines: true,
-        chunkSize: 1 << 20,
-        chunk: (results, p) => {
-          if (stopped !== undefined) return;
-          try {
-            for (const cells of results.data) onRow(cells);
-          } catch (e) {
-            stop(e, p);
-            return;
-          }
-          job.progress('importing', rowsRead);
-          if (job.signal.aborted) stop(new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written'), p);
-        },
-        complete: () => (stopped === undefined ? resolve() : reject(stopped)),
-        error: (e) => reject(new TrunklineError('FILE_UNREADABLE', `${file}: ${e.message}`, { file })),
-      });
-    });
+    const end = await produceRows({
+      path: args.file, file, delimiter: head.delimiter, format, hasHeader, header: hasHeader ? (preview[0] ?? []).map((h) => h.replace(/^\uFEFF/, '')) : null,
+      zone, map: args.map, carrierId: carrier?.id ?? null, carriers, skipBadRows: args.skipBadRows, maxProblems: MAX_PROBLEMS,
+    }, { db: ctx.db, dbPath: ctx.dbPath, workerPath: ctx.importWorker }, onBatch, job.signal);
+    rowsRead = end.rowsRead;
+    problemCount = end.problemCount;
     if (problemCount > 0 && !rejects) throw problemsError(file, problems, problemCount, 'CDR_PARSE_ERROR');
     writer.flush();
     daily.flush();
     const { inserted: imported, duplicates } = writer;
-    if (fixedLegs) {
-      // The sides the carrier trades are reported even when the file had no calls for them.
-      if (fixedLegs.vendor) noteLeg(fixedLegs.vendor, 'buy');
-      if (fixedLegs.customer) noteLeg(fixedLegs.customer, 'sell');
-    }
-    const byId = new Map(ctx.carriers.list().map((k) => [k.id, k]));
     const rating = [...tallies.buy.values(), ...tallies.sell.values()]
       .map((t) => ({ ...t.result(ctx.db), carrier: byId.get(t.carrierId)!.name }))
       .sort((x, y) => (x.carrier < y.carrier ? -1 : x.carrier > y.carrier ? 1 : x.side < y.side ? -1 : 1));
-    for (const m of raters.missingDecks) {
-      warnings.push(`${m.carrier.name} has no ${m.side} deck yet: its calls are stored unrated on that side; run \`trunkline rate\` after importing one`);
+    for (const m of end.missingDecks) {
+      warnings.push(`${byId.get(m.carrierId)!.name} has no ${m.side} deck yet: its calls are stored unrated on that side; run \`trunkline rate\` after importing one`);
     }
-    const unmatchedTrunks = trunks ? trunks.unmatched() : [];
+    const unmatchedTrunks = end.unmatched;
     for (const u of unmatchedTrunks.slice(0, 10)) {
       warnings.push(`${u.leg} trunk "${u.trunk}" (${u.calls} call${u.calls === 1 ? '' : 's'}): ${u.why}; those calls have no ${u.leg === 'ingress' ? 'customer' : 'vendor'} leg`);
     }
     const report: CdrImportReport = {
-      importId, carrier: carrier?.name ?? null, source: args.source, format, file, sha256: hash.digest('hex'), bytes, timezone: zone,
+      importId, carrier: carrier?.name ?? null, source: args.source, format, file, sha256: end.sha256, bytes, timezone: zone,
       rowsRead, imported, duplicates, rejected: problemCount, rejectsFile: rejectsPath,
       firstStart: first === null ? null : isoInstant(first), lastStart: last === null ? null : isoInstant(last), rating, unmatchedTrunks, warnings,
     };

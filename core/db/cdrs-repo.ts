@@ -1,6 +1,7 @@
 import type { CdrImportRecord, CdrSource } from '../api/contract.ts';
 import { isoInstant } from '../time/parse-date.ts';
 import type { Statement } from 'better-sqlite3';
+import { NUMS, nullableNumber, O_ANSWERED, O_BUY, O_CHARGE, O_CUSTOMER, O_DURATION, O_FILING, O_KEY, O_SELL, O_START, O_VENDOR, STRS, type RowBatch } from '../cdrs/row-batch.ts';
 import type { Db } from './open.ts';
 
 export const SOURCE_CODE: Record<CdrSource, number> = { own: 0, carrier: 1 };
@@ -99,26 +100,25 @@ const INSERT = `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start
   sell_status, sell_reason, sell_rate_id, sell_billed_s, sell_amount_e8, sell_exact_x60) VALUES `;
 const ROW = `(${Array(COLUMNS).fill('?').join(', ')})`;
 
-/** Told about each call that was stored (not a duplicate), with its ratings: for totals kept as the import goes. */
-export type OnStored = (call: Omit<CdrRow, 'dedupeKey'>, buy: StoredRating | null, sell: StoredRating | null, customerId: number | null, vendorId: number | null) => void;
+/** Told about each call that was stored (not a duplicate): row i of batch b. */
+export type OnStored = (b: RowBatch, i: number) => void;
 
 /**
  * Writes one import's calls many rows per statement (binding and stepping one row at a time costs
  * more than the insert itself). INSERT OR IGNORE on the dedupe index: a call already stored adds
- * nothing. When a batch stores fewer rows than it had (a re-import, an overlap, a repeated row),
+ * nothing. When a statement stores fewer rows than it had (a re-import, an overlap, a repeated row),
  * each of its rows is looked up: it was stored now if its id is new and not already claimed.
  */
 export class CdrWriter {
   private readonly params: unknown[] = new Array(COLUMNS * BATCH);
-  private readonly meta: { call: Omit<CdrRow, 'dedupeKey'>; buy: StoredRating | null; sell: StoredRating | null; customerId: number | null; vendorId: number | null; key: unknown[] }[] = [];
+  private readonly pending: { b: RowBatch; i: number }[] = [];
   private n = 0;
   private readonly full: Statement;
   private readonly find: Statement;
   private lastId: number;
+  private onStored: OnStored | undefined;
   inserted = 0;
   duplicates = 0;
-
-  private onStored: OnStored | undefined;
 
   constructor(private readonly db: Db, private readonly source: number, private readonly importId: number) {
     this.full = db.prepare(INSERT + Array(BATCH).fill(ROW).join(', '));
@@ -131,24 +131,32 @@ export class CdrWriter {
     return this;
   }
 
-  add(c: Omit<CdrRow, 'dedupeKey'>, dedupeKey: number, filingId: number, customerId: number | null, vendorId: number | null, b: StoredRating | null, s: StoredRating | null): void {
+  /** Queues every row of a batch (written BATCH rows per statement; flush() writes the rest). */
+  addBatch(b: RowBatch): void {
+    const nums = b.nums;
+    const strs = b.strs;
     const p = this.params;
-    let k = this.n * COLUMNS;
-    p[k++] = filingId; p[k++] = this.source; p[k++] = this.importId; p[k++] = c.startMs; p[k++] = dedupeKey; p[k++] = c.callId;
-    p[k++] = c.calling; p[k++] = c.called; p[k++] = c.durationMs; p[k++] = c.answered ? 1 : 0; p[k++] = c.ingress; p[k++] = c.egress;
-    p[k++] = c.carrierChargeE8; p[k++] = customerId; p[k++] = vendorId;
-    if (b) {
-      p[k++] = b.status; p[k++] = b.reason; p[k++] = b.rateId; p[k++] = b.billedS; p[k++] = b.amountE8; p[k++] = b.exactX60;
-    } else {
-      p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
+    for (let i = 0; i < b.count; i++) {
+      const o = i * NUMS;
+      const t = i * STRS;
+      let k = this.n * COLUMNS;
+      p[k++] = nums[o + O_FILING]; p[k++] = this.source; p[k++] = this.importId; p[k++] = nums[o + O_START]; p[k++] = nums[o + O_KEY];
+      p[k++] = strs[t]; p[k++] = strs[t + 1]; p[k++] = strs[t + 2]; p[k++] = nums[o + O_DURATION]; p[k++] = nums[o + O_ANSWERED];
+      p[k++] = strs[t + 3]; p[k++] = strs[t + 4]; p[k++] = nullableNumber(nums[o + O_CHARGE]!);
+      p[k++] = nullableNumber(nums[o + O_CUSTOMER]!); p[k++] = nullableNumber(nums[o + O_VENDOR]!);
+      for (const [base, side] of [[o + O_BUY, 'b'], [o + O_SELL, 's']] as const) {
+        if (Number.isNaN(nums[base]!)) {
+          p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
+        } else {
+          p[k++] = nums[base]; p[k++] = nullableNumber(nums[base + 1]!); p[k++] = nullableNumber(nums[base + 2]!); p[k++] = nums[base + 3];
+          p[k++] = nullableNumber(nums[base + 4]!);
+          const big = b.bigX60?.[`${i}:${side}`];
+          p[k++] = big === undefined ? nums[base + 5] : BigInt(big);
+        }
+      }
+      this.pending[this.n] = { b, i };
+      if (++this.n === BATCH) this.flush();
     }
-    if (s) {
-      p[k++] = s.status; p[k++] = s.reason; p[k++] = s.rateId; p[k++] = s.billedS; p[k++] = s.amountE8; p[k++] = s.exactX60;
-    } else {
-      p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
-    }
-    this.meta[this.n] = { call: c, buy: b, sell: s, customerId, vendorId, key: [filingId, this.source, c.startMs, dedupeKey] };
-    if (++this.n === BATCH) this.flush();
   }
 
   /** Writes what is pending (call it once more at the end). */
@@ -160,23 +168,20 @@ export class CdrWriter {
     if (info.changes > 0) this.lastId = Number(info.lastInsertRowid);
     if (info.changes === n) {
       this.inserted += n;
-      if (this.onStored) for (let i = 0; i < n; i++) this.stored(i);
+      if (this.onStored) for (let i = 0; i < n; i++) this.onStored(this.pending[i]!.b, this.pending[i]!.i);
     } else {
       const claimed = new Set<number>();
       for (let i = 0; i < n; i++) {
-        const id = this.find.get(...this.meta[i]!.key) as number;
+        const { b, i: row } = this.pending[i]!;
+        const o = row * NUMS;
+        const id = this.find.get(b.nums[o + O_FILING], this.source, b.nums[o + O_START], b.nums[o + O_KEY]) as number;
         if (id > before && !claimed.has(id)) {
           claimed.add(id);
           this.inserted++;
-          this.stored(i);
+          this.onStored?.(b, row);
         } else this.duplicates++;
       }
     }
     this.n = 0;
-  }
-
-  private stored(i: number): void {
-    const m = this.meta[i]!;
-    this.onStored?.(m.call, m.buy, m.sell, m.customerId, m.vendorId);
   }
 }

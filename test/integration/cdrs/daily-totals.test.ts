@@ -128,3 +128,39 @@ describe('per-day totals', () => {
     expect(all.unrated.map((u) => u.reason).sort()).toEqual(['closed code', 'invalid number', 'no rate']);
   });
 });
+
+describe('the reader on its own thread', () => {
+  it('stores exactly what the one-thread import stores', async () => {
+    const { existsSync } = await import('node:fs');
+    const worker = join(process.cwd(), 'dist', 'cdr-import-worker.mjs');
+    if (!existsSync(worker)) {
+      console.warn(`skipped: ${worker} is not built (npm run build)`);
+      return;
+    }
+    const { createEngine } = await import('../../../core/engine.ts');
+    const run = async (importWorker: string | false) => {
+      const w2 = openWorkspace();
+      const engine = createEngine({ dbPath: join(w2.dir, 'x.db'), importWorker, clock: () => Date.parse('2026-03-10T00:00:00Z') });
+      try {
+        ok(await engine.dispatch('carriers.create', { name: 'V', settings: { roles: 'both', timezone: 'Europe/London' } }));
+        const deck = join(w2.dir, 'v1.csv');
+        writeFileSync(deck, V1);
+        ok(await engine.dispatch('decks.import', { file: deck, carrier: 'V', side: 'buy', received: '2025-12-01' }));
+        const file = join(w2.dir, 'a.csv');
+        callsFile(file, 9000, 7);
+        const r = ok(await engine.dispatch('cdrs.import', { file, carrier: 'V', source: 'own' }));
+        const db = engine.context.db;
+        const rows = db.prepare('SELECT * FROM cdrs ORDER BY id').raw().all();
+        const daily = db.prepare('SELECT * FROM cdr_daily ORDER BY 1, 2, 3, 4, 5, 6, 7').raw().all();
+        return { r: { ...r, importId: 0 }, rows, daily };
+      } finally {
+        engine.close();
+        w2.cleanup();
+      }
+    };
+    const threaded = await run(worker);
+    const single = await run(false);
+    expect(threaded.r.rowsRead).toBe(9000);
+    expect(threaded).toEqual(single);
+  });
+});

@@ -280,7 +280,8 @@ export const schemas = {
   'invoices.list': z.object({ carrier: CarrierName.optional() }),
   'invoices.get': z.object({ id: z.number().int().min(1) }),
   'reconcile.run': z.object({
-    carrier: CarrierName,
+    /** Required unless rerun names a stored run. */
+    carrier: CarrierName.optional(),
     period: Period.optional(),
     from: z.string().min(1).optional(),
     to: z.string().min(1).optional(),

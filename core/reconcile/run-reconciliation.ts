@@ -93,6 +93,7 @@ function resolveParams(ctx: EngineContext, a: ParsedArgs<'reconcile.run'>): RunP
       timeTolMs: prev.timeTolMs, durTolMs: prev.durTolMs, rerunOf: a.rerun,
     };
   }
+  if (!a.carrier) throw new TrunklineError('INVALID_ARGUMENTS', 'carrier: name the vendor to reconcile');
   const carrier = requireCarrier(ctx, a.carrier);
   const period = resolvePeriod(carrier.timezone, a);
   let invoiceId: number | null = null;

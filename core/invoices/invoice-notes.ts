@@ -19,7 +19,7 @@ export interface InvoiceNotes {
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DATE = String.raw`(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{1,2}[ -][A-Za-z]{3,9}\.?[ ,-]*\d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})`;
-const NUMBER = /\binvoice\s*(?:no\.?|number|nr\.?|num|#|id|ref(?:erence)?)\s*[:#.]?\s*([A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9])/i;
+const NUMBER = /\b(?:invoice|rechnung|facture|factura)\s*(?:no\.?|number|nr\.?|num|#|id|ref(?:erence)?)\s*[:#.]?\s*([A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9])/i;
 const ISSUED = new RegExp(String.raw`\b(?:invoice date|date of issue|issue date|issued(?: on)?|billing date|date issued)\s*[:.]?\s*${DATE}`, 'i');
 const DUE = new RegExp(String.raw`\b(?:due date|payment due(?: date)?|due by|due on|pay by|due)\s*[:.]?\s*${DATE}`, 'i');
 const PERIOD_RANGE = new RegExp(String.raw`\b(?:billing period|service period|usage period|invoice period|period|traffic period|for the period)\s*(?:from)?\s*[:.]?\s*${DATE}\s*(?:to|until|till|through|-|–|—)\s*${DATE}`, 'i');
@@ -47,6 +47,17 @@ export function lastDayOf(year: number, month: number): number {
 export function readInvoiceNotes(lines: string[], order?: DateOrder): InvoiceNotes {
   const notes: InvoiceNotes = { number: null, periodFrom: null, periodTo: null, currency: null, issuedOn: null, dueOn: null, totalE8: null, totalText: null, ambiguous: [] };
   const amb = notes.ambiguous;
+  // As for decks: a date that can only be read one way ("30/09/2026") fixes the order for the whole file.
+  if (!order) {
+    for (const line of lines) {
+      for (const m of line.matchAll(new RegExp(DATE, 'g'))) {
+        const p = parseDateText(m[1]!);
+        if (p.kind === 'ok' && p.order) order = p.order;
+        if (order) break;
+      }
+      if (order) break;
+    }
+  }
   for (const line of lines) {
     if (!notes.number) {
       const m = NUMBER.exec(line);

@@ -1,5 +1,5 @@
 import type { Carrier, ParsedArgs } from '../api/contract.ts';
-import { RECON_CAUSES, type ReconCause, type ReconClass, type ReconClasses, type Reconciliation, type ReconItem, type ReconSummaryLine } from '../api/recon-types.ts';
+import { RECON_CAUSES, type ReconCause, type ReconClass, type ReconClasses, type Reconciliation, type ReconSummaryLine } from '../api/recon-types.ts';
 import { TrunklineError } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
@@ -24,11 +24,6 @@ export function percentText(a: bigint, b: bigint): string | null {
   const d = b < 0n ? -b : b;
   const q = (n * 2n + d) / (2n * d);
   return `${neg ? '-' : ''}${formatScaled(Number(q) * 1_000_000, 2)}`;
-}
-
-function minutesText(billedSeconds: bigint | number): string {
-  const e8 = (BigInt(billedSeconds) * 100_000_000n * 2n + 60n) / 120n;
-  return formatAmountE8(e8, 2);
 }
 
 function normName(s: string): string {
@@ -214,17 +209,16 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
   // ---- Summary level: invoice lines grouped by the destination they match. ----
   const byName = new Map<string, string>();
   for (const name of expected.keys()) byName.set(normName(name), name);
-  const deckDestOfPrefix = (prefix: string): string | undefined => {
-    const t = view.table;
-    for (let v = t.size - 1; v >= 0; v--) if (t.prefixes[t.versionPrefix[v]!] === prefix) return view.destination[v];
-    return undefined;
-  };
+  const ownDestOfPrefix = new Map<string, string>();
+  for (const [name, d] of expected) for (const pre of d.prefixes) if (!ownDestOfPrefix.has(pre)) ownDestOfPrefix.set(pre, name);
+  const deckDest = new Map<string, string>();
+  for (let v = 0; v < view.table.size; v++) deckDest.set(view.table.prefixes[view.table.versionPrefix[v]!]!, view.destination[v]!);
   const invoiceGroups = new Map<string, StoredInvoiceLine[]>();
   for (const l of invoiceLines) {
     let key = l.destination ? byName.get(normName(l.destination)) : undefined;
     if (!key && l.prefix) {
-      key = [...expected].find(([, d]) => d.prefixes.has(l.prefix!))?.[0];
-      const dd = key ? undefined : deckDestOfPrefix(l.prefix);
+      key = ownDestOfPrefix.get(l.prefix);
+      const dd = key ? undefined : deckDest.get(l.prefix);
       if (!key && dd && expected.has(dd)) key = dd;
     }
     key ??= `invoice:${l.destination ?? ''}:${l.prefix ?? ''}`;
@@ -381,6 +375,7 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
     if (job.signal.aborted) throw cancelled();
     const cdrCauses = new Map<ReconCause, { amount: bigint; calls: number }>();
     const itemMap = new Map<string, NewItem & { no: number }>();
+    const itemList: (NewItem & { no: number })[] = [];
     const itemOf = (cause: ReconCause, v: number, fallbackDest: string | null): number => {
       const dest = v >= 0 ? view.destination[v]! : fallbackDest;
       const k = `${cause}\u0000${dest ?? ''}`;
@@ -388,11 +383,12 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
       if (!it) {
         it = { no: itemMap.size + 1, cause, destination: dest, prefix: view.prefixOf(v), calls: 0, minutesE8: 0, amountE8: 0, expectedE8: Number(expectedByDest.get(dest ?? '') ?? 0n), proposed: false };
         itemMap.set(k, it);
+        itemList.push(it);
       } else if (it.prefix !== view.prefixOf(v)) it.prefix = null;
       return it.no;
     };
     const claim = (no: number, amount: number, billedS: number): void => {
-      const it = [...itemMap.values()][no - 1]!;
+      const it = itemList[no - 1]!;
       it.calls += 1;
       it.amountE8 += amount;
       it.minutesE8 += Math.round((billedS * 100_000_000) / 60);
@@ -480,10 +476,6 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
   const proposed = items.filter((i) => i.proposed).reduce((s, i) => s + BigInt(i.amountE8), 0n);
   if (level === 'summary' && carrierCount === 0 && ownCount > 0) warnings.push('no carrier CDRs for this period: the run is at summary level (classes are all 0)');
   job.progress('storing', 0, null);
-  const itemsOut: ReconItem[] = items.map((it, k) => ({
-    itemNo: k + 1, cause: it.cause as ReconCause, destination: it.destination, prefix: it.prefix, calls: it.calls, minutes: formatAmountE8(it.minutesE8, 2),
-    amount: formatAmountE8(it.amountE8), expected: formatAmountE8(it.expectedE8), percent: percentText(BigInt(it.amountE8), BigInt(it.expectedE8)), proposed: it.proposed,
-  }));
   const result = {
     invoice: invoice?.number ?? null, currency: invoice?.currency ?? carrier.currency, level,
     invoiceTotal: formatAmountE8(billedTotal), expectedTotal: formatAmountE8(expectedTotal), variance: formatAmountE8(variance),

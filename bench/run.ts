@@ -59,6 +59,14 @@ run('grid-seed', gridDb, String(GRID_ROWS));
 const grid = run('grid', gridDb);
 const gridTimings = grid.timings as Record<string, number>;
 
+// Reconciliation: 1M own vs 1M carrier CDRs (CDR level), and a 5k-line invoice over 10M own CDRs (summary level).
+const RECON_OWN = Number(process.env.BENCH_RECON_CDRS ?? 1_000_000);
+const RECON_SUMMARY = Number(process.env.BENCH_RECON_SUMMARY_CDRS ?? 10_000_000);
+const reconBundle = join(dir, 'recon.mjs');
+await build({ entryPoints: [join(import.meta.dirname, 'reconcile-bench.ts')], outfile: reconBundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+const recon = JSON.parse(execFileSync(process.execPath, [reconBundle, join(dir, 'recon.db'), String(RECON_OWN), String(RECON_SUMMARY)], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!) as Record<string, number>;
+rmSync(join(dir, 'recon.db'), { force: true });
+
 const rows = [
   { name: `CSV full deck import, ${ROWS / 1000}k rows, classified against an existing ${ROWS / 1000}k deck`, target: '≤ 3 s', value: `${(Number(csv.ms) / 1000).toFixed(2)} s`, rss: csv.maxRssMb, detail: csv },
   { name: `XLSX full deck import, ${ROWS / 1000}k rows, against an existing ${ROWS / 1000}k deck`, target: '≤ 10 s', value: `${(Number(xlsx.ms) / 1000).toFixed(2)} s`, rss: xlsx.maxRssMb, detail: xlsx },
@@ -74,6 +82,8 @@ const rows = [
   ...Object.entries(gridTimings).map(([label, ms]) => ({
     name: `Rates grid over ${GRID_ROWS / 1e6}M versions: ${label}`, target: label.includes('by rate') ? '—' : '≤ 300 ms', value: `${ms} ms`, rss: grid.maxRssMb, detail: { ms },
   })),
+  { name: `Reconciliation, CDR level: ${RECON_OWN / 1e6}M own vs ${(recon.carrier! / 1e6).toFixed(2)}M carrier CDRs (stored), matched and explained`, target: '≤ 8 s, ≤ 800 MB', value: `${(recon.cdrMs! / 1000).toFixed(2)} s`, rss: recon.cdrRssMb, detail: recon },
+  { name: `Reconciliation, summary level: ${recon.invoiceLines} invoice lines over ${RECON_SUMMARY / 1e6}M own CDRs`, target: '≤ 5 s', value: `${(recon.summaryMs! / 1000).toFixed(2)} s`, rss: recon.maxRssMb, detail: recon },
   { name: `First deck of a carrier, ${ROWS / 1000}k rows, all written`, target: '—', value: `${(Number(setup.ms) / 1000).toFixed(2)} s`, rss: setup.maxRssMb, detail: setup },
 ];
 const peak = Math.max(...rows.filter((r) => !r.name.startsWith('DuckDB')).map((r) => Number(r.rss)));

@@ -5,7 +5,8 @@ import {
   DECK_FIELDS, INPUT_ERROR_CODES, describeProblem,
   type Carrier, type DeckImportRecord, type DeckImportReport, type DeckInspectReport, type ErrorBody, type MethodName,
   type Problem, type RateLookup, type RatesExportReport, type Result, type CdrImportReport, type CdrImportRecord, type CdrSummary, type MarginReport,
-  type RatingRunReport, type SideRatingCounts,
+  type RatingRunReport, type SideRatingCounts, INVOICE_FIELDS, type Invoice, type InvoiceDetail, type Reconciliation,
+  type ReconciliationRecord, type DisputeSummary, type DisputeDetail,
 } from '../core/api/index.ts';
 import { dirname, join } from 'node:path';
 import { defaultDbPath, resolveDbPath } from '../core/db/default-path.ts';
@@ -63,6 +64,18 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
   cdrs summary --carrier NAME --source own|carrier --side buy|sell [--from INSTANT] [--to INSTANT]
   cdrs export --carrier NAME --source own|carrier --side buy|sell [--from] [--to] --out FILE.csv|FILE.xlsx
   rate --carrier NAME --side buy|sell [--source own|carrier] [--from INSTANT] [--to INSTANT]
+
+  invoices import FILE --carrier NAME [--number N] [--period YYYY-MM | --from --to] [--map column=field ...]
+                   [--sheet NAME] [--header-row N] [--date-order DMY|MDY]
+  invoices list [--carrier NAME] | show ID
+  reconcile --carrier NAME (--period YYYY-MM | --from DATE --to DATE) [--invoice NUMBER]
+            [--time-tolerance 2] [--duration-tolerance 1] [--out FILE.xlsx] [--json]
+  reconcile show ID [--out FILE.xlsx] | list [--carrier NAME] | rerun ID
+  disputes open --reconciliation ID [--all-proposed] [--item N ...] [--note TEXT]
+  disputes open --carrier NAME --period YYYY-MM --cause CAUSE --amount AMOUNT [--destination D] [--calls N] [--minutes M] [--invoice N]
+  disputes list [--carrier NAME] [--state STATE] [--min-age DAYS] [--min-amount AMOUNT] | show ID
+  disputes set ID --state STATE [--agreed AMOUNT] [--note TEXT] [--credit-note REF]
+  disputes export ID --out FILE.xlsx
 
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
@@ -184,6 +197,71 @@ function mapArgs(list: unknown): Record<string, string> {
     out[item.slice(0, eq).trim()] = field;
   }
   return out;
+}
+
+const RECONCILE_OPTIONS: Options = {
+  carrier: { type: 'string' }, period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, invoice: { type: 'string' },
+  'time-tolerance': { type: 'string' }, 'duration-tolerance': { type: 'string' }, out: { type: 'string' },
+};
+
+function idArg(text: string | undefined): number {
+  if (!text || !/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`"${text ?? ''}" is not an id (a whole number)`);
+  return Number(text);
+}
+
+function seconds(values: Record<string, unknown>, name: string): number | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--${name} must be a number of seconds, not "${v}"`);
+  return Number(v);
+}
+
+function invoiceMap(list: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (list as string[] | undefined) ?? []) {
+    const eq = item.lastIndexOf('=');
+    if (eq <= 0) throw new UsageError(`--map takes COLUMN=FIELD, not "${item}"`);
+    const field = item.slice(eq + 1).trim();
+    if (!(INVOICE_FIELDS as readonly string[]).includes(field)) throw new UsageError(`--map: "${field}" is not an invoice field (fields: ${INVOICE_FIELDS.join(', ')})`);
+    out[item.slice(0, eq).trim()] = field;
+  }
+  return out;
+}
+
+function showInvoice(i: InvoiceDetail): string {
+  return [
+    `Invoice #${i.id}: ${i.carrier} ${i.number}, period ${i.period}, ${i.currency}; total ${i.total} (${i.lineCount} lines)`,
+    `  issued ${i.issuedOn ?? '—'}, due ${i.dueOn ?? '—'}; file ${i.fileName}`,
+    table(['line', 'row', 'destination', 'prefix', 'calls', 'minutes', 'rate', 'amount'],
+      i.lines.map((l) => [l.lineNo, l.row ?? '', l.destination ?? '', l.prefix ?? '', l.calls ?? '', l.minutes ?? '', l.rate ?? '', l.amount])),
+    ...i.warnings.map((w) => `  warning: ${w}`),
+  ].join('\n') + '\n';
+}
+
+function showReconciliation(r: Reconciliation): string {
+  return [
+    `Reconciliation #${r.id}: ${r.carrier} ${r.period} (${r.level} level${r.invoice ? `, invoice ${r.invoice}` : ''}), ${r.currency}`,
+    `  invoice ${r.invoiceTotal}, expected ${r.expectedTotal}, variance ${r.variance}${r.variancePercent ? ` (${r.variancePercent} %)` : ''}`,
+    `  classes: ${Object.entries(r.classes).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    'causes:',
+    indent(table(['cause', 'amount', 'calls'], [...r.causes.map((c) => [c.cause, c.amount, c.calls]), ['TOTAL', r.variance, '']])),
+    'lines:',
+    indent(table(['destination', 'invoice calls', 'own calls', 'invoice min', 'own min', 'invoice amount', 'own amount', 'variance', '%', 'dispute?'],
+      r.lines.map((l) => [l.destination ?? l.prefix ?? '', l.invoiceCalls ?? '', l.ownCalls, l.invoiceMinutes ?? '', l.ownMinutes, l.invoiceAmount, l.ownAmount, l.amountVariance, l.amountVariancePercent ?? '', l.material ? 'yes' : '']))),
+    `proposed for dispute: ${r.proposedDisputeAmount} (${r.items.filter((i) => i.proposed).length} items; thresholds ${r.threshold.absolute} and ${r.threshold.percent} %)`,
+    ...r.warnings.map((w) => `  warning: ${w}`),
+  ].join('\n') + '\n';
+}
+
+function showDispute(d: DisputeDetail): string {
+  return [
+    `Dispute #${d.id}: ${d.carrier} ${d.period}${d.invoice ? `, invoice ${d.invoice}` : ''} — ${d.state}`,
+    `  claimed ${d.claimed} ${d.currency}${d.agreed !== null ? `, agreed ${d.agreed}` : ''}${d.creditNote ? `, credit note ${d.creditNote}` : ''}${d.ageDays !== null ? `; ${d.ageDays} days since submission` : ''}`,
+    table(['line', 'cause', 'destination', 'calls', 'minutes', 'claimed', 'evidence'], d.lines.map((l) => [l.lineNo, l.cause, l.destination ?? '', l.calls, l.minutes, l.claimed, l.evidenceCount])),
+    'history:',
+    ...d.events.map((e) => `  ${e.at} ${e.actor}: ${e.fromState ?? '—'} → ${e.toState}${e.agreed ? ` (agreed ${e.agreed})` : ''}${e.creditNote ? ` [${e.creditNote}]` : ''}${e.note ? ` — ${e.note}` : ''}`),
+    `next: ${d.next.join(', ') || '(closed)'}`,
+  ].join('\n') + '\n';
 }
 
 function showSide(r: SideRatingCounts): string {
@@ -327,7 +405,18 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (result.error.code === 'JOB_CANCELLED') return EXIT.cancelled;
       return INPUT_ERROR_CODES.has(result.error.code) ? EXIT.invalidInput : EXIT.failure;
     }
-    io.out(json ? JSON.stringify(result.data, null, 2) + '\n' : call.show(result.data as never));
+    let data = result.data;
+    if (call.out) {
+      const x = await engine.dispatch('reconcile.export', { id: (data as Reconciliation).id, out: call.out, ...(jobId ? { jobId } : {}) });
+      if (!x.ok) {
+        if (json) io.out(JSON.stringify({ error: x.error }, null, 2) + '\n');
+        else io.err(showError(x.error));
+        return INPUT_ERROR_CODES.has(x.error.code) ? EXIT.invalidInput : EXIT.failure;
+      }
+      data = { ...(data as Reconciliation), export: x.data };
+      if (!json) io.err(`Wrote ${x.data.file} (${x.data.sheets.join(', ')})\n`);
+    }
+    io.out(json ? JSON.stringify(data, null, 2) + '\n' : call.show(data as never));
     return EXIT.ok;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -349,6 +438,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 }
 
 interface Call {
+  /** After a successful call: export the reconciliation it answered to this XLSX too. */
+  out?: string;
   method: MethodName;
   args: Record<string, unknown>;
   show: (data: never) => string;
@@ -565,6 +656,120 @@ function buildCall(command: string, argv: string[]): Call {
         method: 'rating.run', long: true,
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), source: str(values, 'source'), from: str(values, 'from'), to: str(values, 'to') },
         show: (r: RatingRunReport) => `Rated ${r.calls} calls of ${r.carrier}: ${r.changed} changed, ${r.unchanged} as they were\n${showSide(r)}\n`,
+      };
+    }
+    case 'invoices import': {
+      const { values, positionals } = parse(argv, {
+        carrier: { type: 'string' }, number: { type: 'string' }, period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+        map: { type: 'string', multiple: true }, sheet: { type: 'string' }, 'header-row': { type: 'string' }, 'date-order': { type: 'string' },
+      }, 1);
+      if (str(values, 'period') && (str(values, 'from') || str(values, 'to'))) throw new UsageError('give --period or --from/--to, not both');
+      return {
+        method: 'invoices.import', long: true,
+        args: {
+          file: positionals[0], carrier: need(values, 'carrier'), number: str(values, 'number'), period: str(values, 'period'), from: str(values, 'from'),
+          to: str(values, 'to'), map: invoiceMap(values.map), sheet: str(values, 'sheet'), headerRow: int(values, 'header-row'), dateOrder: str(values, 'date-order')?.toUpperCase(),
+        },
+        show: showInvoice,
+      };
+    }
+    case 'invoices list': {
+      const { values } = parse(argv, { carrier: { type: 'string' } }, 0);
+      return {
+        method: 'invoices.list', args: { carrier: str(values, 'carrier') },
+        show: (list: Invoice[]) => (list.length === 0 ? 'No invoices yet.\n'
+          : table(['id', 'carrier', 'number', 'period', 'currency', 'total', 'lines', 'issued', 'due', 'file'],
+            list.map((i) => [i.id, i.carrier, i.number, i.period, i.currency, i.total, i.lineCount, i.issuedOn ?? '', i.dueOn ?? '', i.fileName])) + '\n'),
+      };
+    }
+    case 'invoices show': {
+      const { positionals } = parse(argv, {}, 1);
+      return { method: 'invoices.get', args: { id: idArg(positionals[0]) }, show: showInvoice };
+    }
+    case 'reconcile': {
+      const { values } = parse(argv, RECONCILE_OPTIONS, 0);
+      const period = str(values, 'period');
+      if (!period && !(str(values, 'from') && str(values, 'to'))) throw new UsageError('reconcile needs --period YYYY-MM or --from DATE --to DATE');
+      if (period && (str(values, 'from') || str(values, 'to'))) throw new UsageError('give --period or --from/--to, not both');
+      return {
+        method: 'reconcile.run', long: true,
+        args: {
+          carrier: need(values, 'carrier'), period, from: str(values, 'from'), to: str(values, 'to'), invoice: str(values, 'invoice'),
+          timeTolerance: seconds(values, 'time-tolerance') ?? 2, durationTolerance: seconds(values, 'duration-tolerance') ?? 1,
+        },
+        out: str(values, 'out'),
+        show: showReconciliation,
+      };
+    }
+    case 'reconcile show': {
+      const { values, positionals } = parse(argv, { out: { type: 'string' } }, 1);
+      return { method: 'reconcile.get', args: { id: idArg(positionals[0]) }, out: str(values, 'out'), show: showReconciliation };
+    }
+    case 'reconcile rerun': {
+      const { values, positionals } = parse(argv, { out: { type: 'string' } }, 1);
+      return { method: 'reconcile.run', long: true, args: { rerun: idArg(positionals[0]) }, out: str(values, 'out'), show: showReconciliation };
+    }
+    case 'reconcile list': {
+      const { values } = parse(argv, { carrier: { type: 'string' } }, 0);
+      return {
+        method: 'reconcile.list', args: { carrier: str(values, 'carrier') },
+        show: (list: ReconciliationRecord[]) => (list.length === 0 ? 'No reconciliations yet.\n'
+          : table(['id', 'carrier', 'period', 'invoice', 'level', 'invoice total', 'expected', 'variance', 'proposed', 'run at'],
+            list.map((r) => [r.id, r.carrier, r.period, r.invoice ?? '', r.level, r.invoiceTotal, r.expectedTotal, r.variance, r.proposedDisputeAmount, r.runAt])) + '\n'),
+      };
+    }
+    case 'disputes open': {
+      const { values } = parse(argv, {
+        reconciliation: { type: 'string' }, 'all-proposed': { type: 'boolean' }, item: { type: 'string', multiple: true }, note: { type: 'string' },
+        carrier: { type: 'string' }, period: { type: 'string' }, invoice: { type: 'string' }, cause: { type: 'string' }, destination: { type: 'string' },
+        calls: { type: 'string' }, minutes: { type: 'string' }, amount: { type: 'string' },
+      }, 0);
+      const note = str(values, 'note');
+      if (str(values, 'reconciliation')) {
+        const items = ((values.item as string[] | undefined) ?? []).map(idArg);
+        if (values['all-proposed'] !== true && items.length === 0) throw new UsageError('disputes open --reconciliation ID: add --all-proposed, or choose lines with --item N');
+        return {
+          method: 'disputes.open',
+          args: { reconciliation: idArg(str(values, 'reconciliation')), allProposed: values['all-proposed'] === true, ...(items.length ? { items } : {}), ...(note ? { note } : {}) },
+          show: showDispute,
+        };
+      }
+      return {
+        method: 'disputes.open',
+        args: {
+          carrier: need(values, 'carrier'), period: need(values, 'period'), invoice: str(values, 'invoice'), ...(note ? { note } : {}),
+          lines: [{ cause: need(values, 'cause'), destination: str(values, 'destination'), calls: int(values, 'calls') ?? 0, minutes: str(values, 'minutes') ?? '0', amount: need(values, 'amount') }],
+        },
+        show: showDispute,
+      };
+    }
+    case 'disputes list': {
+      const { values } = parse(argv, { carrier: { type: 'string' }, state: { type: 'string' }, 'min-age': { type: 'string' }, 'min-amount': { type: 'string' } }, 0);
+      return {
+        method: 'disputes.list',
+        args: { carrier: str(values, 'carrier'), state: str(values, 'state'), minAgeDays: int(values, 'min-age'), minAmount: str(values, 'min-amount') },
+        show: (list: DisputeSummary[]) => (list.length === 0 ? 'No disputes.\n'
+          : table(['id', 'carrier', 'period', 'invoice', 'state', 'claimed', 'agreed', 'age (days)', 'credit note', 'lines'],
+            list.map((d) => [d.id, d.carrier, d.period, d.invoice ?? '', d.state, `${d.claimed} ${d.currency}`, d.agreed ?? '', d.ageDays ?? '', d.creditNote ?? '', d.lineCount])) + '\n'),
+      };
+    }
+    case 'disputes show': {
+      const { positionals } = parse(argv, {}, 1);
+      return { method: 'disputes.get', args: { id: idArg(positionals[0]) }, show: showDispute };
+    }
+    case 'disputes set': {
+      const { values, positionals } = parse(argv, { state: { type: 'string' }, agreed: { type: 'string' }, note: { type: 'string' }, 'credit-note': { type: 'string' } }, 1);
+      return {
+        method: 'disputes.set',
+        args: { id: idArg(positionals[0]), state: need(values, 'state'), agreed: str(values, 'agreed'), note: str(values, 'note'), creditNote: str(values, 'credit-note') },
+        show: showDispute,
+      };
+    }
+    case 'disputes export': {
+      const { values, positionals } = parse(argv, { out: { type: 'string' } }, 1);
+      return {
+        method: 'disputes.export', long: true, args: { id: idArg(positionals[0]), out: need(values, 'out') },
+        show: (r: { file: string; lines: number; evidence: number }) => `Wrote the dispute package (${r.lines} lines, ${r.evidence} CDRs of evidence) to ${r.file}\n`,
       };
     }
     case 'demo':

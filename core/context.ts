@@ -1,6 +1,9 @@
 import { CarriersRepo } from './db/carriers-repo.ts';
 import { CdrsRepo } from './db/cdrs-repo.ts';
 import { DecksRepo } from './db/decks-repo.ts';
+import { DisputesRepo } from './db/disputes-repo.ts';
+import { InvoicesRepo } from './db/invoices-repo.ts';
+import { ReconcileRepo } from './db/reconcile-repo.ts';
 import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
 import { RatesRepo } from './db/rates-repo.ts';
@@ -18,12 +21,16 @@ export interface EngineContext {
   rates: RatesRepo;
   meta: MetaRepo;
   cdrs: CdrsRepo;
+  invoices: InvoicesRepo;
+  reconciliations: ReconcileRepo;
+  disputes: DisputesRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs'> {
-  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db) };
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'invoices' | 'reconciliations' | 'disputes'> {
+  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db),
+    invoices: new InvoicesRepo(db), reconciliations: new ReconcileRepo(db), disputes: new DisputesRepo(db) };
 }

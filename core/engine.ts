@@ -21,6 +21,11 @@ import { exportRates, lookupRate } from './rates/handlers.ts';
 import { queryRates, rateHistory } from './rates/query.ts';
 import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
+import { getInvoice, importInvoice, inspectInvoice, periodNamer } from './invoices/handlers.ts';
+import { runReconciliation } from './reconcile/run-reconciliation.ts';
+import { exportReconciliation } from './reconcile/export-reconciliation.ts';
+import { getDispute, listDisputes, openDispute, setDispute } from './disputes/handlers.ts';
+import { exportDispute } from './disputes/export-dispute.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -83,6 +88,28 @@ const handlers: Handlers = {
   'cdrs.query': queryCdrs,
   'cdrs.explain': explainCdr,
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
+  'invoices.inspect': inspectInvoice,
+  'invoices.import': (ctx, a) => ctx.jobs.run('invoices.import', a.jobId, () => importInvoice(ctx, a)),
+  'invoices.list': (ctx, a) => ctx.invoices.list(a.carrier ? requireCarrier(ctx, a.carrier).id : undefined, periodNamer(ctx)),
+  'invoices.get': (ctx, a) => getInvoice(ctx, a.id),
+  'reconcile.run': (ctx, a) => ctx.jobs.run('reconcile.run', a.jobId, (job) => runReconciliation(ctx, a, job)),
+  'reconcile.get': (ctx, a) => {
+    const r = ctx.reconciliations.get(a.id);
+    if (!r) throw new TrunklineError('RECONCILIATION_NOT_FOUND', `no reconciliation #${a.id}`, { id: a.id });
+    return r;
+  },
+  'reconcile.list': (ctx, a) => ctx.reconciliations.list(a.carrier ? requireCarrier(ctx, a.carrier).id : undefined),
+  'reconcile.discrepancies': (ctx, a) => {
+    const rows = ctx.reconciliations.discrepancies(a.id, a.class, a.startRow, a.endRow - a.startRow + 1);
+    const more = rows.length > a.endRow - a.startRow;
+    return { rows: rows.slice(0, a.endRow - a.startRow), lastRow: more ? null : a.startRow + rows.length };
+  },
+  'reconcile.export': (ctx, a) => ctx.jobs.run('reconcile.export', a.jobId, (job) => exportReconciliation(ctx, a, job)),
+  'disputes.open': openDispute,
+  'disputes.list': listDisputes,
+  'disputes.get': (ctx, a) => getDispute(ctx, a.id, a.evidenceLimit),
+  'disputes.set': setDispute,
+  'disputes.export': (ctx, a) => ctx.jobs.run('disputes.export', a.jobId, () => exportDispute(ctx, a)),
 };
 
 /**
@@ -92,6 +119,7 @@ const handlers: Handlers = {
  */
 const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
   'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
+  'invoices.import', 'reconcile.run', 'disputes.open', 'disputes.set',
 ]);
 
 function defaultActor(): string {

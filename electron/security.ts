@@ -162,6 +162,20 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'cdrs.query': [],
   'cdrs.explain': [],
   'jobs.cancel': [],
+  'invoices.inspect': [{ arg: 'file', use: 'read' }],
+  'invoices.import': [{ arg: 'file', use: 'read' }],
+  'invoices.list': [],
+  'invoices.get': [],
+  'reconcile.run': [],
+  'reconcile.get': [],
+  'reconcile.list': [],
+  'reconcile.discrepancies': [],
+  'reconcile.export': [{ arg: 'out', use: 'write' }],
+  'disputes.open': [],
+  'disputes.list': [],
+  'disputes.get': [],
+  'disputes.set': [],
+  'disputes.export': [{ arg: 'out', use: 'write' }],
 };
 
 /**

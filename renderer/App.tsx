@@ -8,16 +8,22 @@ import { CarriersScreen } from './screens/CarriersScreen.tsx';
 import { CdrsScreen } from './screens/cdrs/CdrsScreen.tsx';
 import { DecksScreen, type ImportRequest } from './screens/DecksScreen.tsx';
 import { RatesScreen } from './screens/RatesScreen.tsx';
+import { DisputesScreen } from './screens/recon/DisputesScreen.tsx';
+import { InvoicesScreen } from './screens/recon/InvoicesScreen.tsx';
+import { ReconcileScreen } from './screens/recon/ReconcileScreen.tsx';
 import { errorBody, useApp } from './state/app-context.tsx';
 import { useTheme } from './state/theme.tsx';
 
-type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs';
+type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs' | 'invoices' | 'reconcile' | 'disputes';
 
 const SCREENS: { id: ScreenId; label: string; key: string }[] = [
   { id: 'carriers', label: 'Carriers', key: '1' },
   { id: 'decks', label: 'Rate decks', key: '2' },
   { id: 'rates', label: 'Rates', key: '3' },
   { id: 'cdrs', label: 'CDRs', key: '4' },
+  { id: 'invoices', label: 'Invoices', key: '5' },
+  { id: 'reconcile', label: 'Reconciliation', key: '6' },
+  { id: 'disputes', label: 'Disputes', key: '7' },
 ];
 
 export function App() {
@@ -26,6 +32,7 @@ export function App() {
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
   const [fatal, setFatal] = useState<ErrorBody | null>(null);
   const [screen, setScreen] = useState<ScreenId>('carriers');
+  const [disputeId, setDisputeId] = useState<number | null>(null);
 
   const loadInfo = useCallback(() => {
     call('workspace.info', {}).then(
@@ -123,6 +130,9 @@ export function App() {
         {screen === 'decks' && <DecksScreen onChanged={loadInfo} importRequest={importRequest} />}
         {screen === 'rates' && <RatesScreen />}
         {screen === 'cdrs' && <CdrsScreen />}
+        {screen === 'invoices' && <InvoicesScreen />}
+        {screen === 'reconcile' && <ReconcileScreen onOpenDispute={(id) => { setDisputeId(id); setScreen('disputes'); }} />}
+        {screen === 'disputes' && <DisputesScreen openId={disputeId} />}
       </main>
       <StatusBar />
       <Toasts />

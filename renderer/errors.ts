@@ -29,6 +29,19 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   DB_CORRUPT: 'The workspace database is damaged. Restore it from a backup.',
   DB_BUSY: 'The workspace is busy (another program holds it). Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong inside Trunkline. The details are in the log.',
+  INVOICE_PARSE_ERROR: 'The invoice has problems in some rows. Nothing was written.',
+  INVOICE_NO_HEADER: 'No invoice table was found: a header with a destination (or code) column and an amount column is needed.',
+  INVOICE_NO_NUMBER: 'The invoice number is not in the file. Enter it.',
+  INVOICE_NO_PERIOD: 'The invoice does not say which period it bills. Enter the month or the dates.',
+  INVOICE_TOTAL_MISMATCH: 'The invoice total is not the sum of its lines. Nothing was written: check the file (a misread column or a missing line).',
+  INVOICE_EXISTS: 'That invoice number is already imported for this carrier.',
+  INVOICE_NOT_FOUND: 'No such invoice for this carrier.',
+  RECONCILIATION_NOT_FOUND: 'That reconciliation run does not exist.',
+  RECONCILIATION_NO_DATA: 'There is nothing to reconcile: no invoice and no CDRs for that carrier and period.',
+  DISPUTE_NOT_FOUND: 'That dispute does not exist.',
+  DISPUTE_NO_LINES: 'A dispute needs at least one line: choose the variances to claim.',
+  DISPUTE_INVALID_TRANSITION: 'A dispute cannot move to that state from where it is now.',
+  DISPUTE_AMOUNT_INVALID: 'That agreed amount does not fit the dispute (it cannot exceed the amount claimed).',
 };
 
 /** Codes that mean the workspace itself cannot be used: the app shows its fatal screen. */

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { DECK_FIELDS } from './deck-fields.ts';
+import {
+  DISPUTE_STATES, INVOICE_FIELDS, RECON_CLASSES,
+  type DisputeDetail, type DisputeSummary, type Invoice, type InvoiceDetail, type InvoiceInspectReport, type Reconciliation,
+  type ReconciliationRecord, type ReconDiscrepancyPage,
+} from './recon-types.ts';
 
 /** The one contract between the engine and its hosts. Validated once, at dispatch. */
 
@@ -107,6 +112,10 @@ export const DateOrder = z.enum(['DMY', 'MDY']);
 const RowNumber = z.number().int().min(1);
 const FilePath = z.string().min(1, 'file path is empty');
 const JobId = z.string().min(1).max(100);
+/** A calendar month, YYYY-MM. */
+const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a period is a month written YYYY-MM');
+/** A non-negative amount, exact, up to 8 decimals. */
+const Amount = z.string().trim().regex(/^\d{1,12}(\.\d{1,8})?$/, 'an amount is a non-negative decimal, e.g. 12.50');
 const Increment = z.string().regex(/^\d+\/\d+$/, 'an increment is written a/b, e.g. 60/60');
 
 /** Columns the rates grid can sort by, server-side. */
@@ -257,6 +266,97 @@ export const schemas = {
   }).refine((a) => a.endRow > a.startRow && a.endRow - a.startRow <= 1000, { message: 'a page is 1 to 1000 rows (endRow > startRow)' }),
   'cdrs.explain': z.object({ id: z.number().int().min(1), side: Side }),
   'jobs.cancel': z.object({ jobId: JobId }),
+
+  // ---- Carrier invoices, reconciliation and disputes (issue 6) ----
+  'invoices.inspect': z.object({
+    file: FilePath, fileName: z.string().min(1).optional(), carrier: CarrierName.optional(), sheet: z.string().min(1).optional(),
+    headerRow: RowNumber.optional(), map: z.record(z.string().min(1), z.enum(INVOICE_FIELDS)).default({}), dateOrder: DateOrder.optional(),
+  }),
+  'invoices.import': z.object({
+    file: FilePath,
+    fileName: z.string().min(1).optional(),
+    carrier: CarrierName,
+    /** Beats the invoice number in the file's notes block. */
+    number: z.string().trim().min(1).max(80).optional(),
+    /** A calendar month of the carrier's zone; or from/to dates (to inclusive). Beats the file's own period. */
+    period: Period.optional(),
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+    sheet: z.string().min(1).optional(),
+    headerRow: RowNumber.optional(),
+    map: z.record(z.string().min(1), z.enum(INVOICE_FIELDS)).default({}),
+    dateOrder: DateOrder.optional(),
+    saveTemplate: z.boolean().default(true),
+    jobId: JobId.optional(),
+  }).refine((a) => !(a.period && (a.from || a.to)), { message: 'give either period or from/to, not both' }),
+  'invoices.list': z.object({ carrier: CarrierName.optional() }),
+  'invoices.get': z.object({ id: z.number().int().min(1) }),
+  'reconcile.run': z.object({
+    /** Required unless rerun names a stored run. */
+    carrier: CarrierName.optional(),
+    period: Period.optional(),
+    from: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+    /** The invoice number; default the carrier's invoice for exactly this period, if one was imported. */
+    invoice: z.string().trim().min(1).max(80).optional(),
+    /** Seconds either side of a call's start within which two CDRs may be the same call. */
+    timeTolerance: z.number().min(0).max(3600).default(2),
+    /** Seconds of duration difference still counted as the same duration. */
+    durationTolerance: z.number().min(0).max(3600).default(1),
+    /** Re-runs a stored run with its parameters (the other arguments must then be left out). */
+    rerun: z.number().int().min(1).optional(),
+    jobId: JobId.optional(),
+  }).refine((a) => a.rerun !== undefined || Boolean(a.period) !== Boolean(a.from && a.to), { message: 'give period (YYYY-MM) or both from and to' }),
+  'reconcile.get': z.object({ id: z.number().int().min(1) }),
+  'reconcile.list': z.object({ carrier: CarrierName.optional() }),
+  'reconcile.discrepancies': z.object({
+    id: z.number().int().min(1),
+    class: z.enum(RECON_CLASSES).optional(),
+    startRow: z.number().int().min(0),
+    endRow: z.number().int().min(1),
+  }).refine((a) => a.endRow > a.startRow && a.endRow - a.startRow <= 1000, { message: 'a page is 1 to 1000 rows (endRow > startRow)' }),
+  'reconcile.export': z.object({ id: z.number().int().min(1), out: FilePath, jobId: JobId.optional() }),
+  'disputes.open': z.union([
+    z.object({
+      reconciliation: z.number().int().min(1),
+      /** Every item the carrier's thresholds propose. */
+      allProposed: z.boolean().default(false),
+      /** Or these items of the run (proposed or not): the user's selection. */
+      items: z.array(z.number().int().min(1)).max(10_000).optional(),
+      note: z.string().max(2000).optional(),
+    }),
+    z.object({
+      carrier: CarrierName,
+      period: Period,
+      invoice: z.string().trim().min(1).max(80).optional(),
+      lines: z.array(z.object({
+        cause: z.string().trim().min(1).max(60),
+        destination: z.string().trim().max(200).optional(),
+        prefix: z.string().regex(/^\d{1,15}$/, 'digits only').optional(),
+        calls: z.number().int().min(0).default(0),
+        minutes: Amount.default('0'),
+        amount: Amount,
+      })).min(1).max(1000),
+      note: z.string().max(2000).optional(),
+    }),
+  ]),
+  'disputes.list': z.object({
+    carrier: CarrierName.optional(),
+    state: z.enum(DISPUTE_STATES).optional(),
+    /** Disputes submitted at least this many days ago. */
+    minAgeDays: z.number().int().min(0).optional(),
+    /** Disputes claiming at least this amount. */
+    minAmount: Amount.optional(),
+  }),
+  'disputes.get': z.object({ id: z.number().int().min(1), evidenceLimit: z.number().int().min(0).max(100_000).default(1000) }),
+  'disputes.set': z.object({
+    id: z.number().int().min(1),
+    state: z.enum(DISPUTE_STATES),
+    agreed: Amount.optional(),
+    note: z.string().trim().min(1).max(2000).optional(),
+    creditNote: z.string().trim().min(1).max(120).optional(),
+  }),
+  'disputes.export': z.object({ id: z.number().int().min(1), out: FilePath, jobId: JobId.optional() }),
 } as const;
 
 export type MethodName = keyof typeof schemas;
@@ -608,6 +708,20 @@ export interface Outputs {
   'cdrs.query': CdrPage;
   'cdrs.explain': CdrExplanation;
   'jobs.cancel': { cancelled: boolean };
+  'invoices.inspect': InvoiceInspectReport;
+  'invoices.import': InvoiceDetail;
+  'invoices.list': Invoice[];
+  'invoices.get': InvoiceDetail;
+  'reconcile.run': Reconciliation;
+  'reconcile.get': Reconciliation;
+  'reconcile.list': ReconciliationRecord[];
+  'reconcile.discrepancies': ReconDiscrepancyPage;
+  'reconcile.export': { file: string; sheets: string[]; discrepancies: number };
+  'disputes.open': DisputeDetail;
+  'disputes.list': DisputeSummary[];
+  'disputes.get': DisputeDetail;
+  'disputes.set': DisputeDetail;
+  'disputes.export': { file: string; lines: number; evidence: number };
 }
 
 export type Output<M extends MethodName> = Outputs[M];

@@ -1,4 +1,5 @@
 export * from './contract.ts';
+export * from './recon-types.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './result.ts';

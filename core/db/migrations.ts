@@ -366,6 +366,96 @@ CREATE TRIGGER dispute_events_no_update BEFORE UPDATE ON dispute_events BEGIN SE
 CREATE TRIGGER dispute_events_no_delete BEFORE DELETE ON dispute_events BEGIN SELECT RAISE(ABORT, 'dispute events are append-only'); END;
 `,
   },
+  {
+    id: 6,
+    name: 'reconciliation runs, their items and CDR discrepancies; invoice templates; dispute evidence',
+    sql: `
+-- The invoice mapping a carrier's files use (normalised header -> field), reused on the next import.
+CREATE TABLE invoice_templates (
+  carrier_id INTEGER PRIMARY KEY REFERENCES carriers(id),
+  mapping_json TEXT NOT NULL,
+  date_order TEXT CHECK (date_order IN ('DMY', 'MDY')),
+  updated_at_ms INTEGER NOT NULL
+);
+-- What an invoice import reported (warnings, the notes block) beside the invoice itself.
+ALTER TABLE vendor_invoices ADD COLUMN report_json TEXT NOT NULL DEFAULT '{}';
+
+-- A reconciliation run: its parameters, the figures it found, and its full result (summary lines,
+-- causes, classes, warnings) as JSON. Re-running stores a new run that names the one it repeats.
+CREATE TABLE reconciliations (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  invoice_id INTEGER REFERENCES vendor_invoices(id),
+  period_label TEXT NOT NULL,
+  period_from_ms INTEGER NOT NULL,
+  period_to_ms INTEGER NOT NULL,
+  time_tolerance_ms INTEGER NOT NULL,
+  duration_tolerance_ms INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('summary', 'cdr')),
+  invoice_total_e8 INTEGER NOT NULL,
+  expected_total_e8 INTEGER NOT NULL,
+  variance_e8 INTEGER NOT NULL,
+  proposed_e8 INTEGER NOT NULL,
+  carrier_settings_version INTEGER NOT NULL,
+  result_json TEXT NOT NULL,
+  rerun_of INTEGER REFERENCES reconciliations(id),
+  run_at_ms INTEGER NOT NULL,
+  run_by TEXT NOT NULL
+);
+CREATE INDEX reconciliations_by_carrier ON reconciliations (carrier_id, id);
+
+-- Disputable items a run found: per cause and destination, the amount overbilled, and whether the
+-- carrier's thresholds propose it. A dispute opened from the run copies the items chosen.
+CREATE TABLE reconciliation_items (
+  reconciliation_id INTEGER NOT NULL REFERENCES reconciliations(id),
+  item_no INTEGER NOT NULL,
+  cause TEXT NOT NULL,
+  prefix TEXT,
+  destination TEXT,
+  calls INTEGER NOT NULL,
+  minutes_e8 INTEGER NOT NULL,
+  amount_e8 INTEGER NOT NULL,
+  expected_e8 INTEGER NOT NULL,
+  proposed INTEGER NOT NULL,
+  PRIMARY KEY (reconciliation_id, item_no)
+) WITHOUT ROWID;
+
+-- Every CDR-level discrepancy of a run (exact matches are only counted). class: exact,
+-- withinTolerance, durationMismatch, carrierOnly, ownOnly, duplicate, rateMismatch. item_no ties the
+-- row to the disputable item it is evidence for (NULL when it claims nothing).
+CREATE TABLE reconciliation_cdrs (
+  reconciliation_id INTEGER NOT NULL REFERENCES reconciliations(id),
+  seq INTEGER NOT NULL,
+  class TEXT NOT NULL,
+  own_cdr_id INTEGER,
+  carrier_cdr_id INTEGER,
+  destination TEXT,
+  expected_e8 INTEGER NOT NULL,
+  charged_e8 INTEGER NOT NULL,
+  item_no INTEGER,
+  PRIMARY KEY (reconciliation_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX reconciliation_cdrs_by_class ON reconciliation_cdrs (reconciliation_id, class, seq);
+CREATE INDEX reconciliation_cdrs_by_item ON reconciliation_cdrs (reconciliation_id, item_no);
+
+-- The CDRs behind each dispute line, copied when the dispute is opened (a later run cannot change them).
+CREATE TABLE dispute_evidence (
+  dispute_id INTEGER NOT NULL REFERENCES disputes(id),
+  line_no INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  class TEXT NOT NULL,
+  own_cdr_id INTEGER,
+  carrier_cdr_id INTEGER,
+  expected_e8 INTEGER NOT NULL,
+  charged_e8 INTEGER NOT NULL,
+  PRIMARY KEY (dispute_id, line_no, seq)
+) WITHOUT ROWID;
+-- Evidence is part of the claim as sent: never rewritten.
+CREATE TRIGGER dispute_evidence_no_update BEFORE UPDATE ON dispute_evidence BEGIN SELECT RAISE(ABORT, 'dispute evidence is append-only'); END;
+CREATE TRIGGER dispute_evidence_no_delete BEFORE DELETE ON dispute_evidence BEGIN SELECT RAISE(ABORT, 'dispute evidence is append-only'); END;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

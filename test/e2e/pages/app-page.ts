@@ -9,7 +9,7 @@ export class AppPage {
     await expect(this.page.getByTestId('nav-carriers')).toBeVisible();
   }
 
-  async go(screen: 'carriers' | 'decks' | 'rates'): Promise<void> {
+  async go(screen: 'carriers' | 'decks' | 'rates' | 'cdrs' | 'invoices' | 'reconcile' | 'disputes'): Promise<void> {
     await this.page.getByTestId(`nav-${screen}`).click();
   }
 

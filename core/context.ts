@@ -4,6 +4,7 @@ import { DecksRepo } from './db/decks-repo.ts';
 import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
 import { RatesRepo } from './db/rates-repo.ts';
+import { SettlementRepo } from './db/settlement-repo.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './util/logger.ts';
 
@@ -16,12 +17,13 @@ export interface EngineContext {
   rates: RatesRepo;
   meta: MetaRepo;
   cdrs: CdrsRepo;
+  settlement: SettlementRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs'> {
-  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db) };
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'settlement'> {
+  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db), settlement: new SettlementRepo(db) };
 }

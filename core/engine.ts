@@ -18,6 +18,7 @@ import { exportRates, lookupRate } from './rates/handlers.ts';
 import { queryRates, rateHistory } from './rates/query.ts';
 import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
+import { SETTLEMENT_WRITERS, settlementHandlers } from './settlement/handlers.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -66,6 +67,7 @@ const handlers: Handlers = {
   'cdrs.query': queryCdrs,
   'cdrs.explain': explainCdr,
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
+  ...settlementHandlers,
 };
 
 /**
@@ -75,6 +77,7 @@ const handlers: Handlers = {
  */
 const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
   'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
+  ...SETTLEMENT_WRITERS,
 ]);
 
 function defaultActor(): string {

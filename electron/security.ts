@@ -161,6 +161,18 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'cdrs.query': [],
   'cdrs.explain': [],
   'jobs.cancel': [],
+  'invoices.issue': [],
+  'invoices.issued': [],
+  'invoices.get': [],
+  'payments.add': [],
+  'payments.list': [],
+  'fx.set': [],
+  'fx.list': [],
+  'settlement.position': [],
+  'settlement.positions': [],
+  'settlement.lines': [],
+  'settlement.ageing': [],
+  'settlement.statement': [{ arg: 'out', use: 'write' }],
 };
 
 /**

@@ -27,6 +27,11 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   DB_CORRUPT: 'The workspace database is damaged. Restore it from a backup.',
   DB_BUSY: 'The workspace is busy (another program holds it). Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong inside Trunkline. The details are in the log.',
+  INVOICE_UNRATED_CALLS: 'Some calls of the period are not rated: fix the deck and re-rate before issuing the invoice.',
+  INVOICE_NOTHING_TO_INVOICE: 'There are no rated calls to invoice in that period.',
+  INVOICE_MIXED_CURRENCIES: 'The calls were priced in more than one currency: an invoice has one.',
+  INVOICE_NOT_FOUND: 'No invoice has that number.',
+  FX_RATE_MISSING: 'An exchange rate is missing: record one dated on or before the date shown.',
 };
 
 /** Codes that mean the workspace itself cannot be used: the app shows its fatal screen. */

@@ -201,10 +201,10 @@ function bucketOf(daysPastDue: number): AgeingBucket {
 
 /**
  * Open balances by age, per carrier (each in its settlement currency). A balance is what the
- * ledger comes to as of the day; payments settle the oldest amounts first, so what is open is the
- * most recent periods' movements of the balance's sign. Each part is aged by days past its
- * period's due date (period end + payment terms); amounts not yet due count in 0–30. A balance
- * beyond every movement of its sign (an overpayment) is in 0–30.
+ * ledger comes to as of the day (entries dated on or before it); the oldest amounts are settled
+ * first, so what is open is the most recent movements of the balance's sign: a period's invoices,
+ * notes and disputes together, aged by days past the period's due date (period end + payment
+ * terms), or a payment (an overpayment), aged from its date. Not yet due counts in 0–30.
  */
 export function ageing(ctx: EngineContext, a: ParsedArgs<'settlement.ageing'>): AgeingReport {
   const asOf = a.asOf ?? dayOfMs(ctx.clock(), 'UTC');
@@ -216,25 +216,31 @@ export function ageing(ctx: EngineContext, a: ParsedArgs<'settlement.ageing'>): 
     const balance = entries.reduce((t, e) => t + e.effectE8, 0n);
     if (balance === 0n && entries.length === 0) continue;
     const buckets: Record<AgeingBucket, bigint> = { '0-30': 0n, '31-60': 0n, '61-90': 0n, '90+': 0n };
+    // Movements: each period's invoices, notes and disputes (due at period end + terms), and each payment (from its date).
     const byPeriod = new Map<string, bigint>();
-    for (const e of entries) if (e.kind !== 'payment-in' && e.kind !== 'payment-out') byPeriod.set(e.period, (byPeriod.get(e.period) ?? 0n) + e.effectE8);
+    const movements: { period: string; due: string; effectE8: bigint }[] = [];
+    for (const e of entries) {
+      if (e.kind === 'payment-in' || e.kind === 'payment-out') movements.push({ period: e.period, due: e.date, effectE8: e.effectE8 });
+      else byPeriod.set(e.period, (byPeriod.get(e.period) ?? 0n) + e.effectE8);
+    }
+    for (const [p, effectE8] of byPeriod) movements.push({ period: p, due: addDays(periodRange(p, c.timezone).lastDay, c.paymentTermsDays), effectE8 });
+    movements.sort((x, y) => (x.due < y.due ? 1 : x.due > y.due ? -1 : x.period < y.period ? 1 : x.period > y.period ? -1 : 0));
     const sign = balance < 0n ? -1n : 1n;
     let remaining = balance * sign;
-    let oldest: string | null = null;
-    for (const p of [...byPeriod.keys()].sort().reverse()) {
+    let oldest = '';
+    for (const mv of movements) {
       if (remaining === 0n) break;
-      const m = byPeriod.get(p)! * sign;
+      const m = mv.effectE8 * sign;
       if (m <= 0n) continue;
       const take = m < remaining ? m : remaining;
-      const due = addDays(periodRange(p, c.timezone).lastDay, c.paymentTermsDays);
-      buckets[bucketOf(daysBetween(due, asOf))] += take * sign;
+      buckets[bucketOf(daysBetween(mv.due, asOf))] += take * sign;
       remaining -= take;
-      oldest = p;
+      if (oldest === '' || mv.period < oldest) oldest = mv.period;
     }
     buckets['0-30'] += remaining * sign;
     rows.push({
       carrier: c.name, currency: c.currency, balance: money(balance), direction: directionOf(balance),
-      buckets: Object.fromEntries(BUCKETS.map((b) => [b, money(buckets[b])])) as Record<AgeingBucket, string>, oldestPeriod: balance === 0n ? null : oldest,
+      buckets: Object.fromEntries(BUCKETS.map((b) => [b, money(buckets[b])])) as Record<AgeingBucket, string>, oldestPeriod: balance === 0n || oldest === '' ? null : oldest,
     });
   }
   return { asOf, rows, totals: ageingTotals(rows) };

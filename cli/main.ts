@@ -13,6 +13,7 @@ import { createEngine, type Engine } from '../core/engine.ts';
 import type { ServedEngine } from './serve.ts';
 import { streamLogger } from '../core/util/logger.ts';
 import { table } from './format.ts';
+import { settlementCall } from './settlement-commands.ts';
 
 /** Exit codes are a contract: scripts of month-end runs test them. */
 export const EXIT = { ok: 0, usage: 1, invalidInput: 2, failure: 3, cancelled: 130 } as const;
@@ -49,6 +50,16 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
   cdrs summary --carrier NAME --source own|carrier --side buy|sell [--from INSTANT] [--to INSTANT]
   cdrs export --carrier NAME --source own|carrier --side buy|sell [--from] [--to] --out FILE.csv|FILE.xlsx
   rate --carrier NAME --side buy|sell [--source own|carrier] [--from INSTANT] [--to INSTANT]
+
+  invoices issue --customer NAME --period YYYY-MM
+                       our invoice for the period (frozen); again after a re-rate: a credit or debit note
+  payments add --carrier NAME --amount X --currency C --date D --direction in|out [--ref R]
+  payments list [--carrier NAME] [--period YYYY-MM]
+  fx set --from EUR --to USD --rate R --date D
+  fx list [--from C] [--to C]
+  position --carrier NAME --period YYYY-MM   the net position: who pays whom, how much, by when
+  statement --carrier NAME --period YYYY-MM --out FILE.xlsx [--no-evidence]
+  ageing [--as-of YYYY-MM-DD]                open balances by age across carriers
 
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
@@ -537,6 +548,17 @@ function buildCall(command: string, argv: string[]): Call {
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), source: str(values, 'source'), from: str(values, 'from'), to: str(values, 'to') },
         show: (r: RatingRunReport) => `Rated ${r.calls} calls of ${r.carrier}: ${r.changed} changed, ${r.unchanged} as they were\n${showSide(r)}\n`,
       };
+    }
+    case 'invoices issue':
+    case 'payments add':
+    case 'payments list':
+    case 'fx set':
+    case 'fx list':
+    case 'position':
+    case 'statement':
+    case 'ageing': {
+      const c = settlementCall(command, argv, { parse, str, need, usage: (m) => new UsageError(m) });
+      return c as Call;
     }
     case 'demo':
       parse(argv, {}, 0);

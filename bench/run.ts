@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { baseDeck, nextDeck, writeAsteriskCdrs, writeDeckCsv, writeDeckXlsx } from './generate.ts';
+import { settlementBench } from './settlement-run.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const dir = join(import.meta.dirname, 'out');
@@ -53,6 +54,8 @@ const gridDb = join(dir, 'grid.db');
 run('grid-seed', gridDb, String(GRID_ROWS));
 const grid = run('grid', gridDb);
 const gridTimings = grid.timings as Record<string, number>;
+// Settlement (issue 7): the statement workbook and issuing invoices over 10M CDRs.
+const settlement = await settlementBench(join(dir, 'settlement'));
 
 const rows = [
   { name: `CSV full deck import, ${ROWS / 1000}k rows, classified against an existing ${ROWS / 1000}k deck`, target: '≤ 3 s', value: `${(Number(csv.ms) / 1000).toFixed(2)} s`, rss: csv.maxRssMb, detail: csv },
@@ -66,6 +69,7 @@ const rows = [
   ...Object.entries(gridTimings).map(([label, ms]) => ({
     name: `Rates grid over ${GRID_ROWS / 1e6}M versions: ${label}`, target: label.includes('by rate') ? '—' : '≤ 300 ms', value: `${ms} ms`, rss: grid.maxRssMb, detail: { ms },
   })),
+  ...settlement,
   { name: `First deck of a carrier, ${ROWS / 1000}k rows, all written`, target: '—', value: `${(Number(setup.ms) / 1000).toFixed(2)} s`, rss: setup.maxRssMb, detail: setup },
 ];
 const peak = Math.max(...rows.map((r) => Number(r.rss)));

@@ -54,7 +54,7 @@ export async function settlementBench(dir: string): Promise<BenchRow[]> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await settlementBench(join(import.meta.dirname, 'out-settlement'));
+  const rows = await settlementBench(join(import.meta.dirname, 'out', 'settlement'));
   for (const r of rows) console.log(`| ${r.name} | ${r.target} | ${r.value} | ${String(r.rss)} MB |`);
   console.log(JSON.stringify(rows.map((r) => r.detail)));
 }

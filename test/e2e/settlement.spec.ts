@@ -1,7 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { AppPage } from './pages/app-page.ts';
 import { SettlementPage } from './pages/settlement-page.ts';
-import { expect, test } from './fixtures.ts';
+import { ROOT, expect, test } from './fixtures.ts';
+
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
 import { PARTNER, fxAndPayments, settleDispute, vendorSide, writePartnerFiles } from '../helpers/settlement-scenario.ts';
 
 test('settle a two-way partner: net positions, drill-down, invoice issued from the screen, statement and ageing', async ({ page, host }) => {
@@ -46,6 +50,8 @@ test('settle a two-way partner: net positions, drill-down, invoice issued from t
   const payments = await settle.drill('payments');
   await expect(payments).toContainText('1.0834');
   await expect(payments).toContainText('-3.25');
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'settlement-light.png') });
 
   // The statement workbook, downloaded and read back.
   const file = await settle.exportStatement();

@@ -415,6 +415,14 @@ CREATE TABLE fx_rates (
   recorded_by TEXT NOT NULL
 );
 CREATE INDEX fx_rates_by_pair ON fx_rates (from_currency, to_currency, rate_on, id);
+
+-- Invoicing reads a customer's calls of a month on the sell side. Through cdrs_by_customer each
+-- call is a lookup into a table where customers' calls interleave (a month of 50 customers reads
+-- every page 50 times: 56 s for 2M calls, measured); with the sell columns in the index the same
+-- query is an index range scan (2.5 s). It leads with the same columns as cdrs_by_customer, so it
+-- replaces it for every query that used it (one index to maintain on import, not two).
+CREATE INDEX cdrs_sell_by_customer ON cdrs (customer_id, source, start_ms, sell_status, sell_reason, sell_rate_id, sell_billed_s, sell_amount_e8, sell_exact_x60);
+DROP INDEX cdrs_by_customer;
 `,
   },
 ];

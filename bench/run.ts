@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { baseDeck, nextDeck, writeAsteriskCdrs, writeDeckCsv, writeDeckXlsx } from './generate.ts';
+import { settlementBench } from './settlement-run.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const dir = join(import.meta.dirname, 'out');
@@ -58,6 +59,8 @@ const gridDb = join(dir, 'grid.db');
 run('grid-seed', gridDb, String(GRID_ROWS));
 const grid = run('grid', gridDb);
 const gridTimings = grid.timings as Record<string, number>;
+// Settlement (issue 7): the statement workbook and issuing invoices over 10M CDRs.
+const settlement = await settlementBench(join(dir, 'settlement'));
 
 // Reconciliation: 1M own vs 1M carrier CDRs (CDR level), and a 5k-line invoice over 10M own CDRs (summary level).
 const RECON_OWN = Number(process.env.BENCH_RECON_CDRS ?? 1_000_000);
@@ -84,6 +87,7 @@ const rows = [
   })),
   { name: `Reconciliation, CDR level: ${RECON_OWN / 1e6}M own vs ${(recon.carrier! / 1e6).toFixed(2)}M carrier CDRs (stored), matched and explained`, target: '≤ 8 s, ≤ 800 MB', value: `${(recon.cdrMs! / 1000).toFixed(2)} s`, rss: recon.cdrRssMb, detail: recon },
   { name: `Reconciliation, summary level: ${recon.invoiceLines} invoice lines over ${RECON_SUMMARY / 1e6}M own CDRs`, target: '≤ 5 s', value: `${(recon.summaryMs! / 1000).toFixed(2)} s`, rss: recon.maxRssMb, detail: recon },
+  ...settlement,
   { name: `First deck of a carrier, ${ROWS / 1000}k rows, all written`, target: '—', value: `${(Number(setup.ms) / 1000).toFixed(2)} s`, rss: setup.maxRssMb, detail: setup },
 ];
 const peak = Math.max(...rows.filter((r) => !r.name.startsWith('DuckDB')).map((r) => Number(r.rss)));

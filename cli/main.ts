@@ -14,6 +14,7 @@ import { createEngine, type Engine } from '../core/engine.ts';
 import type { ServedEngine } from './serve.ts';
 import { streamLogger } from '../core/util/logger.ts';
 import { table } from './format.ts';
+import { settlementCall } from './settlement-commands.ts';
 
 /** Exit codes are a contract: scripts of month-end runs test them. */
 export const EXIT = { ok: 0, usage: 1, invalidInput: 2, failure: 3, cancelled: 130 } as const;
@@ -76,6 +77,15 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
   disputes list [--carrier NAME] [--state STATE] [--min-age DAYS] [--min-amount AMOUNT] | show ID
   disputes set ID --state STATE [--agreed AMOUNT] [--note TEXT] [--credit-note REF]
   disputes export ID --out FILE.xlsx
+  invoices issue --customer NAME --period YYYY-MM
+                       our invoice for the period (frozen); again after a re-rate: a credit or debit note
+  payments add --carrier NAME --amount X --currency C --date D --direction in|out [--ref R]
+  payments list [--carrier NAME] [--period YYYY-MM]
+  fx set --from EUR --to USD --rate R --date D
+  fx list [--from C] [--to C]
+  position --carrier NAME --period YYYY-MM   the net position: who pays whom, how much, by when
+  statement --carrier NAME --period YYYY-MM --out FILE.xlsx [--no-evidence]
+  ageing [--as-of YYYY-MM-DD]                open balances by age across carriers
 
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
@@ -771,6 +781,17 @@ function buildCall(command: string, argv: string[]): Call {
         method: 'disputes.export', long: true, args: { id: idArg(positionals[0]), out: need(values, 'out') },
         show: (r: { file: string; lines: number; evidence: number }) => `Wrote the dispute package (${r.lines} lines, ${r.evidence} CDRs of evidence) to ${r.file}\n`,
       };
+    }
+    case 'invoices issue':
+    case 'payments add':
+    case 'payments list':
+    case 'fx set':
+    case 'fx list':
+    case 'position':
+    case 'statement':
+    case 'ageing': {
+      const c = settlementCall(command, argv, { parse, str, need, usage: (m) => new UsageError(m) });
+      return c as Call;
     }
     case 'demo':
       parse(argv, {}, 0);

@@ -7,6 +7,7 @@ import { ReconcileRepo } from './db/reconcile-repo.ts';
 import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
 import { RatesRepo } from './db/rates-repo.ts';
+import { SettlementRepo } from './db/settlement-repo.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './util/logger.ts';
 
@@ -24,13 +25,14 @@ export interface EngineContext {
   invoices: InvoicesRepo;
   reconciliations: ReconcileRepo;
   disputes: DisputesRepo;
+  settlement: SettlementRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'invoices' | 'reconciliations' | 'disputes'> {
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'invoices' | 'reconciliations' | 'disputes' | 'settlement'> {
   return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db),
-    invoices: new InvoicesRepo(db), reconciliations: new ReconcileRepo(db), disputes: new DisputesRepo(db) };
+    invoices: new InvoicesRepo(db), reconciliations: new ReconcileRepo(db), disputes: new DisputesRepo(db), settlement: new SettlementRepo(db) };
 }

@@ -26,6 +26,7 @@ import { runReconciliation } from './reconcile/run-reconciliation.ts';
 import { exportReconciliation } from './reconcile/export-reconciliation.ts';
 import { getDispute, listDisputes, openDispute, setDispute } from './disputes/handlers.ts';
 import { exportDispute } from './disputes/export-dispute.ts';
+import { SETTLEMENT_WRITERS, settlementHandlers } from './settlement/handlers.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -110,6 +111,7 @@ const handlers: Handlers = {
   'disputes.get': (ctx, a) => getDispute(ctx, a.id, a.evidenceLimit),
   'disputes.set': setDispute,
   'disputes.export': (ctx, a) => ctx.jobs.run('disputes.export', a.jobId, () => exportDispute(ctx, a)),
+  ...settlementHandlers,
 };
 
 /**
@@ -120,6 +122,7 @@ const handlers: Handlers = {
 const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
   'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
   'invoices.import', 'reconcile.run', 'disputes.open', 'disputes.set',
+  ...SETTLEMENT_WRITERS,
 ]);
 
 function defaultActor(): string {

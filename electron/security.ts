@@ -176,6 +176,18 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'disputes.get': [],
   'disputes.set': [],
   'disputes.export': [{ arg: 'out', use: 'write' }],
+  'invoices.issue': [],
+  'invoices.issued': [],
+  'invoices.issuedGet': [],
+  'payments.add': [],
+  'payments.list': [],
+  'fx.set': [],
+  'fx.list': [],
+  'settlement.position': [],
+  'settlement.positions': [],
+  'settlement.lines': [],
+  'settlement.ageing': [],
+  'settlement.statement': [{ arg: 'out', use: 'write' }],
 };
 
 /**

@@ -11,10 +11,11 @@ import { RatesScreen } from './screens/RatesScreen.tsx';
 import { DisputesScreen } from './screens/recon/DisputesScreen.tsx';
 import { InvoicesScreen } from './screens/recon/InvoicesScreen.tsx';
 import { ReconcileScreen } from './screens/recon/ReconcileScreen.tsx';
+import { SettlementScreen } from './screens/settlement/SettlementScreen.tsx';
 import { errorBody, useApp } from './state/app-context.tsx';
 import { useTheme } from './state/theme.tsx';
 
-type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs' | 'invoices' | 'reconcile' | 'disputes';
+type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs' | 'invoices' | 'reconcile' | 'disputes' | 'settlement';
 
 const SCREENS: { id: ScreenId; label: string; key: string }[] = [
   { id: 'carriers', label: 'Carriers', key: '1' },
@@ -24,6 +25,7 @@ const SCREENS: { id: ScreenId; label: string; key: string }[] = [
   { id: 'invoices', label: 'Invoices', key: '5' },
   { id: 'reconcile', label: 'Reconciliation', key: '6' },
   { id: 'disputes', label: 'Disputes', key: '7' },
+  { id: 'settlement', label: 'Settlement', key: '8' },
 ];
 
 export function App() {
@@ -133,6 +135,7 @@ export function App() {
         {screen === 'invoices' && <InvoicesScreen />}
         {screen === 'reconcile' && <ReconcileScreen onOpenDispute={(id) => { setDisputeId(id); setScreen('disputes'); }} />}
         {screen === 'disputes' && <DisputesScreen openId={disputeId} />}
+        {screen === 'settlement' && <SettlementScreen />}
       </main>
       <StatusBar />
       <Toasts />

@@ -35,13 +35,17 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   INVOICE_NO_PERIOD: 'The invoice does not say which period it bills. Enter the month or the dates.',
   INVOICE_TOTAL_MISMATCH: 'The invoice total is not the sum of its lines. Nothing was written: check the file (a misread column or a missing line).',
   INVOICE_EXISTS: 'That invoice number is already imported for this carrier.',
-  INVOICE_NOT_FOUND: 'No such invoice for this carrier.',
+  INVOICE_NOT_FOUND: 'No such invoice.',
   RECONCILIATION_NOT_FOUND: 'That reconciliation run does not exist.',
   RECONCILIATION_NO_DATA: 'There is nothing to reconcile: no invoice and no CDRs for that carrier and period.',
   DISPUTE_NOT_FOUND: 'That dispute does not exist.',
   DISPUTE_NO_LINES: 'A dispute needs at least one line: choose the variances to claim.',
   DISPUTE_INVALID_TRANSITION: 'A dispute cannot move to that state from where it is now.',
   DISPUTE_AMOUNT_INVALID: 'That agreed amount does not fit the dispute (it cannot exceed the amount claimed).',
+  INVOICE_UNRATED_CALLS: 'Some calls of the period are not rated: fix the deck and re-rate before issuing the invoice.',
+  INVOICE_NOTHING_TO_INVOICE: 'There are no rated calls to invoice in that period.',
+  INVOICE_MIXED_CURRENCIES: 'The calls were priced in more than one currency: an invoice has one.',
+  FX_RATE_MISSING: 'An exchange rate is missing: record one dated on or before the date shown.',
 };
 
 /** Codes that mean the workspace itself cannot be used: the app shows its fatal screen. */

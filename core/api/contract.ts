@@ -112,8 +112,6 @@ export const DateOrder = z.enum(['DMY', 'MDY']);
 const RowNumber = z.number().int().min(1);
 const FilePath = z.string().min(1, 'file path is empty');
 const JobId = z.string().min(1).max(100);
-/** A calendar month, YYYY-MM. */
-const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a period is a month written YYYY-MM');
 /** A non-negative amount, exact, up to 8 decimals. */
 const Amount = z.string().trim().regex(/^\d{1,12}(\.\d{1,8})?$/, 'an amount is a non-negative decimal, e.g. 12.50');
 const Increment = z.string().regex(/^\d+\/\d+$/, 'an increment is written a/b, e.g. 60/60');
@@ -139,7 +137,46 @@ const DeckReadOptions = {
   lastRow: RowNumber.optional(),
 };
 
+// ---- Settlement (issue 7): schemas, spread into `schemas` below ----
+/** A settlement period: a calendar month in the carrier's time zone. */
+export const Period = z.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a period is YYYY-MM, e.g. 2026-09');
+const Day = z.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date is YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'not a calendar date' });
+const PositiveAmount = z.string().trim().regex(/^\d{1,13}(\.\d{1,8})?$/, 'a positive decimal amount, e.g. 1250.00')
+  .refine((a) => /[1-9]/.test(a), { message: 'the amount must be more than zero' });
+const FxRateText = z.string().trim().regex(/^\d{1,8}(\.\d{1,10})?$/, 'a positive decimal rate, e.g. 1.0834')
+  .refine((a) => /[1-9]/.test(a), { message: 'the rate must be more than zero' });
+export const PaymentDirection = z.enum(['in', 'out']);
+
+const settlementSchemas = {
+  /** Issues the customer's invoice for a period, or, when one exists and the calls were re-rated since, a credit or debit note. */
+  'invoices.issue': z.object({ customer: CarrierName, period: Period }),
+  'invoices.issued': z.object({ customer: CarrierName.optional(), period: Period.optional() }),
+  /** One of our issued invoices (or notes) by its number. */
+  'invoices.issuedGet': z.object({ number: z.string().trim().min(1).max(40) }),
+  'payments.add': z.object({
+    carrier: CarrierName, direction: PaymentDirection, amount: PositiveAmount, currency: Currency, date: Day,
+    reference: z.string().trim().max(200).optional(),
+  }),
+  'payments.list': z.object({ carrier: CarrierName.optional(), period: Period.optional() }),
+  'fx.set': z.object({ from: Currency, to: Currency, rate: FxRateText, date: Day })
+    .refine((a) => a.from !== a.to, { message: 'from and to are the same currency' }),
+  'fx.list': z.object({ from: Currency.optional(), to: Currency.optional() }),
+  'settlement.position': z.object({ carrier: CarrierName, period: Period }),
+  /** The settlement grid: every carrier with something in or before the period. */
+  'settlement.positions': z.object({ period: Period }),
+  'settlement.lines': z.object({ carrier: CarrierName, period: Period, side: Side }),
+  'settlement.ageing': z.object({ asOf: Day.optional() }),
+  'settlement.statement': z.object({
+    carrier: CarrierName, period: Period, out: FilePath,
+    /** Add a sheet of the period's own CDRs behind the lines (up to 1,000,000 calls). */
+    evidence: z.boolean().default(true),
+    jobId: JobId.optional(),
+  }),
+};
+
 export const schemas = {
+  ...settlementSchemas,
   'carriers.create': z.object({ name: CarrierName, settings: CarrierSettingsPatch.optional() }),
   'carriers.list': z.object({}),
   'carriers.get': z.object({ name: CarrierName }),
@@ -730,3 +767,203 @@ export const RATES_EXPORT_COLUMNS = [
   'prefix', 'destination', 'rate', 'currency', 'effective_from', 'effective_to', 'first_increment', 'next_increment',
   'min_duration', 'grace', 'connection_fee',
 ] as const;
+
+// ---- Settlement (issue 7): outputs ----
+export type InvoiceKind = 'invoice' | 'credit-note' | 'debit-note';
+
+/** One line of an invoice or note: a destination at one rate. Amounts in the invoice's currency, exact. */
+export interface CustomerInvoiceLine {
+  lineNo: number;
+  destination: string;
+  prefix: string | null;
+  rate: string;
+  calls: number;
+  billedMinutes: string;
+  amount: string;
+}
+
+export interface CustomerInvoiceSummary {
+  id: number;
+  number: string;
+  kind: InvoiceKind;
+  customer: string;
+  period: string;
+  currency: string;
+  issuedOn: string;
+  dueOn: string;
+  calls: number;
+  billedMinutes: string;
+  total: string;
+  /** For a note: the number of the invoice it corrects. */
+  corrects: string | null;
+  issuedAt: string;
+  issuedBy: string;
+}
+
+export interface CustomerInvoice extends CustomerInvoiceSummary {
+  lines: CustomerInvoiceLine[];
+}
+
+export interface InvoiceIssueReport {
+  /** 'unchanged': the period is invoiced and nothing changed since; no document was issued. */
+  outcome: 'issued' | 'credit-note' | 'debit-note' | 'unchanged';
+  /** The document issued now (for 'unchanged', the period's invoice). */
+  document: CustomerInvoice;
+  /** Σ of the period's invoice and notes, in its currency. */
+  periodTotal: string;
+}
+
+export interface PaymentRecordOut {
+  id: number;
+  carrier: string;
+  direction: 'in' | 'out';
+  date: string;
+  amount: string;
+  currency: string;
+  reference: string | null;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface FxRateOut {
+  id: number;
+  from: string;
+  to: string;
+  date: string;
+  rate: string;
+  recordedAt: string;
+}
+
+export type LedgerKind = 'invoice' | 'credit-note' | 'debit-note' | 'vendor-invoice' | 'withheld' | 'released' | 'dispute-credit' | 'payment-in' | 'payment-out';
+
+/** One dated amount in a carrier's settlement, converted to its settlement currency (the rate used shown). */
+export interface LedgerEntry {
+  kind: LedgerKind;
+  period: string;
+  date: string;
+  reference: string;
+  /** As the document or payment states it. */
+  originalAmount: string;
+  originalCurrency: string;
+  /** null when no conversion was needed. */
+  fxRate: string | null;
+  fxDate: string | null;
+  /** In the settlement currency, unsigned. */
+  amount: string;
+  /** Signed effect on the net position (positive: the carrier owes us more). */
+  effect: string;
+}
+
+export interface SettlementDispute {
+  id: number;
+  invoice: string | null;
+  /** The period of the disputed invoice. */
+  period: string;
+  state: string;
+  currency: string;
+  claimed: string;
+  agreed: string | null;
+  creditNote: string | null;
+  submittedAt: string | null;
+  resolvedAt: string | null;
+  /** Effects on this period's net, in the settlement currency. */
+  withheld: string;
+  released: string;
+  credit: string;
+}
+
+export type SettlementDirection = 'they-pay-us' | 'we-pay-them' | 'even';
+
+export interface SettlementFigures {
+  carrier: string;
+  period: string;
+  currency: string;
+  /** Closing balance of the previous period, carried (positive: the carrier owed us). */
+  opening: string;
+  /** Our invoices for the period. */
+  receivable: string;
+  /** The carrier's invoices for the period, in full. */
+  payable: string;
+  /** Claimed in disputes against this period's invoices, still open at the period's end (not paid yet). */
+  withheld: string;
+  /** Withheld in earlier periods, released to payable when their disputes were resolved in this period. */
+  released: string;
+  /** Credit and debit notes issued and dispute credit notes received in the period. */
+  adjustments: string;
+  paymentsIn: string;
+  paymentsOut: string;
+  /** Payments received less payments made in the period. */
+  payments: string;
+  /** opening + receivable − payable + withheld − released + adjustments − payments; positive: the carrier owes us. */
+  net: string;
+  direction: SettlementDirection;
+  dueDate: string;
+}
+
+export interface SettlementPosition extends SettlementFigures {
+  from: string;
+  to: string;
+  asOf: string;
+  entries: LedgerEntry[];
+  disputes: SettlementDispute[];
+  warnings: string[];
+}
+
+export interface SettlementLine {
+  document: string;
+  destination: string;
+  prefix: string | null;
+  calls: number | null;
+  minutes: string | null;
+  rate: string | null;
+  amount: string;
+  currency: string;
+}
+
+export interface SettlementLines {
+  carrier: string;
+  period: string;
+  side: Side;
+  documents: { number: string; kind: string; currency: string; total: string; date: string }[];
+  lines: SettlementLine[];
+}
+
+export type AgeingBucket = '0-30' | '31-60' | '61-90' | '90+';
+
+export interface AgeingRow {
+  carrier: string;
+  currency: string;
+  balance: string;
+  direction: SettlementDirection;
+  buckets: Record<AgeingBucket, string>;
+  oldestPeriod: string | null;
+}
+
+export interface AgeingReport {
+  asOf: string;
+  rows: AgeingRow[];
+  totals: { currency: string; receivable: string; payable: string; buckets: Record<AgeingBucket, string> }[];
+}
+
+export interface StatementReport extends SettlementFigures {
+  file: string;
+  sheets: string[];
+  rows: { sell: number; buy: number; disputes: number; payments: number; adjustments: number; evidence: number };
+  evidenceTruncated: boolean;
+}
+
+// Declaration merging: the settlement methods' outputs join the one Outputs map.
+export interface Outputs {
+  'invoices.issue': InvoiceIssueReport;
+  'invoices.issued': CustomerInvoiceSummary[];
+  'invoices.issuedGet': CustomerInvoice;
+  'payments.add': PaymentRecordOut;
+  'payments.list': PaymentRecordOut[];
+  'fx.set': FxRateOut;
+  'fx.list': FxRateOut[];
+  'settlement.position': SettlementPosition;
+  'settlement.positions': SettlementFigures[];
+  'settlement.lines': SettlementLines;
+  'settlement.ageing': AgeingReport;
+  'settlement.statement': StatementReport;
+}

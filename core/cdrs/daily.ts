@@ -99,3 +99,19 @@ export class DailyTotals {
 export function sideCode(side: Side): number {
   return SIDE_CODE[side];
 }
+
+/**
+ * Recomputes every per-day total from the calls, in one transaction: for data written around the
+ * engine (a benchmark's seeded calls) and as a repair. The writers keep them in step otherwise.
+ */
+export function rebuildDailyTotals(db: Db): void {
+  db.transaction(() => {
+    db.exec('DELETE FROM cdr_daily');
+    for (const [side, leg] of [['buy', 'vendor_id'], ['sell', 'customer_id']] as const) {
+      db.exec(`INSERT INTO cdr_daily
+        SELECT ${leg}, ${SIDE_CODE[side]}, source, start_ms / ${DAY_MS}, coalesce(${side}_status, -1), coalesce(${side}_reason, 0), coalesce(${side}_rate_id, 0),
+          count(*), sum(answered), sum(duration_ms), coalesce(sum(${side}_billed_s), 0), coalesce(sum(${side}_amount_e8), 0), coalesce(sum(${side}_exact_x60), 0)
+        FROM cdrs WHERE ${leg} IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`);
+    }
+  }).immediate();
+}

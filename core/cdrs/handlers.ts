@@ -44,7 +44,7 @@ interface Group {
  * per-day totals (cdr_daily), the partial days at the edges from the calls themselves; then the
  * rated groups joined to their rate versions.
  */
-function periodGroups(ctx: EngineContext, carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): Group[] {
+export function periodGroups(ctx: EngineContext, carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): Group[] {
   const byKey = new Map<string, Group>();
   const add = (r: { status: bigint | null; reason: bigint | null; rid: bigint | null; n: bigint; ms: bigint | null; answered: bigint | null; billed: bigint | null; amount: bigint | null; x60: bigint | null }): void => {
     const status = r.status === -1n ? null : r.status;

@@ -456,6 +456,97 @@ CREATE TRIGGER dispute_evidence_no_update BEFORE UPDATE ON dispute_evidence BEGI
 CREATE TRIGGER dispute_evidence_no_delete BEFORE DELETE ON dispute_evidence BEGIN SELECT RAISE(ABORT, 'dispute evidence is append-only'); END;
 `,
   },
+  // Issue 7 (settlement). Id 6 belongs to reconciliation (issue 6), merged separately.
+  {
+    id: 7,
+    name: 'settlement: customer invoices and notes, payments, FX rates',
+    sql: `
+-- Our invoices to customers, and the credit and debit notes that correct them. Frozen once issued:
+-- rows and lines are append-only (triggers below). number is gapless per workspace and year of issue
+-- (TL-YYYY-NNNNNN, seq 1, 2, 3 …), assigned inside the issuing transaction. period is 'YYYY-MM' in
+-- the customer's zone, [period_from_ms, period_to_ms). Amounts are e8 integers in the invoice's
+-- currency (that of the sell deck's rates); a credit note's total is negative.
+CREATE TABLE customer_invoices (
+  id INTEGER PRIMARY KEY,
+  number TEXT NOT NULL UNIQUE,
+  year INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit-note', 'debit-note')),
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  period TEXT NOT NULL,
+  period_from_ms INTEGER NOT NULL,
+  period_to_ms INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  corrects_id INTEGER REFERENCES customer_invoices(id),
+  calls INTEGER NOT NULL,
+  billed_s INTEGER NOT NULL,
+  total_e8 INTEGER NOT NULL,
+  issued_on TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  rounding_json TEXT NOT NULL,
+  carrier_settings_version INTEGER NOT NULL,
+  issued_at_ms INTEGER NOT NULL,
+  issued_by TEXT NOT NULL,
+  UNIQUE (year, seq),
+  CHECK ((kind = 'invoice') = (corrects_id IS NULL))
+);
+CREATE INDEX customer_invoices_by_carrier ON customer_invoices (carrier_id, period, id);
+-- One original invoice per customer and period; later changes are notes.
+CREATE UNIQUE INDEX customer_invoices_one_per_period ON customer_invoices (carrier_id, period) WHERE kind = 'invoice';
+
+-- A line per destination and rate (the level per-line rounding works at). For a note, the
+-- difference against everything issued before it for the period (signed).
+CREATE TABLE customer_invoice_lines (
+  invoice_id INTEGER NOT NULL REFERENCES customer_invoices(id),
+  line_no INTEGER NOT NULL,
+  destination TEXT NOT NULL,
+  prefix TEXT,
+  rate_e8 INTEGER NOT NULL,
+  calls INTEGER NOT NULL,
+  billed_s INTEGER NOT NULL,
+  amount_e8 INTEGER NOT NULL,
+  PRIMARY KEY (invoice_id, line_no)
+) WITHOUT ROWID;
+CREATE TRIGGER customer_invoices_no_update BEFORE UPDATE ON customer_invoices BEGIN SELECT RAISE(ABORT, 'issued invoices are frozen: issue a credit or debit note'); END;
+CREATE TRIGGER customer_invoices_no_delete BEFORE DELETE ON customer_invoices BEGIN SELECT RAISE(ABORT, 'issued invoices are frozen: issue a credit or debit note'); END;
+CREATE TRIGGER customer_invoice_lines_no_update BEFORE UPDATE ON customer_invoice_lines BEGIN SELECT RAISE(ABORT, 'issued invoice lines are frozen'); END;
+CREATE TRIGGER customer_invoice_lines_no_delete BEFORE DELETE ON customer_invoice_lines BEGIN SELECT RAISE(ABORT, 'issued invoice lines are frozen'); END;
+
+-- Money received from (in) or paid to (out) a carrier, in the currency it moved in. paid_on is the
+-- value date (YYYY-MM-DD). Append-only: a wrong payment is corrected by one in the other direction.
+CREATE TABLE payments (
+  id INTEGER PRIMARY KEY,
+  carrier_id INTEGER NOT NULL REFERENCES carriers(id),
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  paid_on TEXT NOT NULL,
+  amount_e8 INTEGER NOT NULL CHECK (amount_e8 > 0),
+  currency TEXT NOT NULL,
+  reference TEXT,
+  recorded_at_ms INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE INDEX payments_by_carrier ON payments (carrier_id, paid_on, id);
+CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments BEGIN SELECT RAISE(ABORT, 'payments are append-only: record a correcting payment'); END;
+CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments BEGIN SELECT RAISE(ABORT, 'payments are append-only: record a correcting payment'); END;
+
+-- 1 unit of from_currency = rate units of to_currency, from rate_on (YYYY-MM-DD) until the next
+-- rate of the pair. rate is an exact decimal string. Setting a rate again for the same day adds a
+-- row; the latest recorded wins (the history stays).
+CREATE TABLE fx_rates (
+  id INTEGER PRIMARY KEY,
+  from_currency TEXT NOT NULL,
+  to_currency TEXT NOT NULL,
+  rate_on TEXT NOT NULL,
+  rate TEXT NOT NULL,
+  recorded_at_ms INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE INDEX fx_rates_by_pair ON fx_rates (from_currency, to_currency, rate_on, id);
+
+-- Invoicing reads a customer's month from the per-day totals (cdr_daily), and only the partial
+-- days at the month's edges from the calls: no index beyond the leg indexes is needed.
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -1,6 +1,7 @@
 import { CarriersRepo } from './db/carriers-repo.ts';
 import { CdrsRepo } from './db/cdrs-repo.ts';
 import { DecksRepo } from './db/decks-repo.ts';
+import { LcrRepo } from './db/lcr-repo.ts';
 import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
 import { RatesRepo } from './db/rates-repo.ts';
@@ -16,12 +17,13 @@ export interface EngineContext {
   rates: RatesRepo;
   meta: MetaRepo;
   cdrs: CdrsRepo;
+  lcr: LcrRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs'> {
-  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db) };
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'lcr'> {
+  return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db), lcr: new LcrRepo(db) };
 }

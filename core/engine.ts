@@ -18,6 +18,8 @@ import { exportRates, lookupRate } from './rates/handlers.ts';
 import { queryRates, rateHistory } from './rates/query.ts';
 import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
+import { lcrExport, lcrMatrix, lcrTable } from './lcr/handlers.ts';
+import { whatIf } from './lcr/whatif.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -65,6 +67,11 @@ const handlers: Handlers = {
   'cdrs.export': (ctx, a) => ctx.jobs.run('cdrs.export', a.jobId, (job) => exportCdrs(ctx, a, job)),
   'cdrs.query': queryCdrs,
   'cdrs.explain': explainCdr,
+  // Least-cost routing (issue 5): reads only.
+  'lcr.table': lcrTable,
+  'lcr.export': (ctx, a) => ctx.jobs.run('lcr.export', a.jobId, (job) => lcrExport(ctx, a, job)),
+  'lcr.matrix': lcrMatrix,
+  'lcr.whatif': (ctx, a) => ctx.jobs.run('lcr.whatif', a.jobId, (job) => whatIf(ctx, a, job)),
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
 };
 

@@ -160,6 +160,10 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'cdrs.export': [{ arg: 'out', use: 'write' }],
   'cdrs.query': [],
   'cdrs.explain': [],
+  'lcr.table': [],
+  'lcr.export': [{ arg: 'out', use: 'write' }],
+  'lcr.matrix': [],
+  'lcr.whatif': [],
   'jobs.cancel': [],
 };
 

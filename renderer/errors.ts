@@ -27,6 +27,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   DB_CORRUPT: 'The workspace database is damaged. Restore it from a backup.',
   DB_BUSY: 'The workspace is busy (another program holds it). Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong inside Trunkline. The details are in the log.',
+  LCR_NO_VENDORS: 'No vendor has a buy deck to route over. Import a vendor\'s deck first, or choose other vendors.',
+  CURRENCY_MISMATCH: 'These decks are in different currencies and cannot be compared. Choose decks of one currency.',
 };
 
 /** Codes that mean the workspace itself cannot be used: the app shows its fatal screen. */

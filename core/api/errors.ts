@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   'DB_CORRUPT',
   'DB_BUSY',
   'INTERNAL_ERROR',
+  // Least-cost routing (issue 5)
+  'LCR_NO_VENDORS',
+  'CURRENCY_MISMATCH',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -66,6 +69,7 @@ export const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_ARGUMENTS', 'CARRIER_NOT_FOUND', 'CARRIER_EXISTS', 'FILE_NOT_FOUND', 'FILE_UNREADABLE', 'DECK_EMPTY',
   'DECK_NO_HEADER', 'DECK_SHEET_NOT_FOUND', 'DECK_MAPPING_INCOMPLETE', 'DECK_PARSE_ERROR', 'DECK_NO_EFFECTIVE_DATE',
   'RATE_NOT_FOUND', 'INVALID_NUMBER', 'CDR_FORMAT_UNKNOWN', 'CDR_PARSE_ERROR',
+  'LCR_NO_VENDORS', 'CURRENCY_MISMATCH',
 ]);
 
 export function describeProblem(p: Problem): string {

@@ -65,13 +65,12 @@ export class LcrRepo {
 
   /** The versions of a deck in force at an instant (closed and blocked ones too: they shadow shorter prefixes). */
   deckAt(carrierId: number, side: Side, atMs: number): DeckRows {
-    const count = this.db.prepare(`SELECT count(*) FROM rates WHERE carrier_id = ? AND side = ? AND superseded_by_import_id IS NULL
-      AND effective_from_ms <= ? AND (effective_to_ms IS NULL OR effective_to_ms > ?)`).pluck().get(carrierId, side, atMs, atMs) as number;
-    const rows: DeckRows = {
-      count, ids: new Float64Array(count), prefixes: new Array<string>(count), destinations: new Array<string>(count), kind: new Uint8Array(count),
-      rateE8: new Float64Array(count), feeE8: new Float64Array(count), first: new Int32Array(count), next: new Int32Array(count),
-      min: new Int32Array(count), grace: new Int32Array(count), fromMs: new Float64Array(count), currency: null,
-    };
+    const alloc = (n: number): DeckRows => ({
+      count: 0, ids: new Float64Array(n), prefixes: [], destinations: [], kind: new Uint8Array(n), rateE8: new Float64Array(n), feeE8: new Float64Array(n),
+      first: new Int32Array(n), next: new Int32Array(n), min: new Int32Array(n), grace: new Int32Array(n), fromMs: new Float64Array(n), currency: null,
+    });
+    let capacity = 1 << 16;
+    let rows = alloc(capacity);
     // Terms and kind travel packed in one integer: reading columns into JS costs more than SQLite's arithmetic.
     const stmt = this.db.prepare(`SELECT id, prefix, destination, coalesce(rate_per_min_e8, 0), connection_fee_e8,
         (first_increment_s * ${T1} + next_increment_s * ${T2} + min_duration_s * ${T3} + grace_s) * 4
@@ -81,10 +80,17 @@ export class LcrRepo {
       ORDER BY prefix`).raw();
     let i = 0;
     for (const r of stmt.iterate(carrierId, side, atMs, atMs) as Iterable<[number, string, string, number, number, number, number]>) {
-      if (i >= count) break;
+      if (i === capacity) {
+        capacity *= 2;
+        const bigger = alloc(capacity);
+        for (const k of ['ids', 'kind', 'rateE8', 'feeE8', 'first', 'next', 'min', 'grace', 'fromMs'] as const) (bigger[k] as Float64Array).set(rows[k] as Float64Array);
+        bigger.prefixes = rows.prefixes;
+        bigger.destinations = rows.destinations;
+        rows = bigger;
+      }
       rows.ids[i] = r[0];
-      rows.prefixes[i] = r[1];
-      rows.destinations[i] = r[2];
+      rows.prefixes.push(r[1]);
+      rows.destinations.push(r[2]);
       rows.rateE8[i] = r[3];
       rows.feeE8[i] = r[4];
       const packed = r[5];
@@ -102,13 +108,13 @@ export class LcrRepo {
       i++;
     }
     rows.count = i;
-    rows.currency = (this.db.prepare('SELECT currency FROM rates WHERE carrier_id = ? AND side = ? LIMIT 1').pluck().get(carrierId, side) as string | undefined) ?? null;
+    rows.currency = this.deckCurrency(carrierId, side);
     return rows;
   }
 
   /** The currency of a carrier's deck on a side, or null without one. */
   deckCurrency(carrierId: number, side: Side): string | null {
-    return (this.db.prepare('SELECT currency FROM rates WHERE carrier_id = ? AND side = ? LIMIT 1').pluck().get(carrierId, side) as string | undefined) ?? null;
+    return (this.db.prepare('SELECT currency FROM deck_imports WHERE carrier_id = ? AND side = ? ORDER BY id DESC LIMIT 1').pluck().get(carrierId, side) as string | undefined) ?? null;
   }
 
   /** The calls as routed, summed in SQLite by vendor, status and rate version (with the version's destination and price). */

@@ -8,7 +8,6 @@
  * Everything is integers in typed arrays, indexed [prefix × vendor]: no per-cell objects.
  */
 import type { DeckRows } from '../db/lcr-repo.ts';
-import { PrefixTrie } from '../rates/prefix-trie.ts';
 import { chargeCall, lineAmountE8, type RoundingPolicy } from '../rating/amount.ts';
 
 export const FLAG_UNCOVERED = 1;
@@ -26,7 +25,6 @@ export interface LcrDeck {
   lcrPreference: number;
   policy: RoundingPolicy;
   rows: DeckRows;
-  trie: PrefixTrie;
   /** The typical call's amount in e8 on each row, rounded by the carrier's policy (-1 for closed and blocked rows). */
   costE8: Float64Array;
 }
@@ -40,13 +38,11 @@ export function typicalCostE8(rows: DeckRows, i: number, durationS: number, poli
 }
 
 export function makeDeck(d: { name: string; carrierId: number; lcrPreference: number; policy: RoundingPolicy }, rows: DeckRows, typicalS: number): LcrDeck {
-  const trie = new PrefixTrie(rows.count * 3 + 16);
   const costE8 = new Float64Array(rows.count);
   for (let i = 0; i < rows.count; i++) {
-    trie.insert(rows.prefixes[i]!, i);
     costE8[i] = rows.kind[i] === KIND_RATE ? typicalCostE8(rows, i, typicalS, d.policy) : -1;
   }
-  return { ...d, rows, trie, costE8 };
+  return { ...d, rows, costE8 };
 }
 
 /** Vendors in tie-break order: LCR preference (lower first), then name (any case, then exact), then id. */
@@ -132,6 +128,31 @@ export function mergeSorted(lists: string[][]): string[] {
   return work[0]!;
 }
 
+/**
+ * For each of a sorted list of prefixes, the index of its longest prefix in a sorted deck (itself
+ * included), or -1: one merge walk with a stack of the deck's prefixes of the current entry. Every
+ * string sorting between a prefix and one of its extensions extends that prefix, so an entry popped
+ * from the stack can never be a prefix of a later one.
+ */
+export function longestMatches(sorted: string[], deck: string[], deckCount = deck.length): Int32Array {
+  const out = new Int32Array(sorted.length);
+  const stack = new Int32Array(32);
+  let top = 0;
+  let j = 0;
+  for (let p = 0; p < sorted.length; p++) {
+    const u = sorted[p]!;
+    while (j < deckCount && deck[j]! <= u) {
+      const d = deck[j]!;
+      while (top > 0 && !d.startsWith(deck[stack[top - 1]!]!)) top--;
+      if (top < stack.length) stack[top++] = j;
+      j++;
+    }
+    while (top > 0 && !u.startsWith(deck[stack[top - 1]!]!)) top--;
+    out[p] = top > 0 ? stack[top - 1]! : -1;
+  }
+  return out;
+}
+
 function livePrefixes(deck: LcrDeck): string[] {
   const r = deck.rows;
   const out: string[] = [];
@@ -147,16 +168,17 @@ function route(snap: LcrSnapshot, prefixes: string[]): Routing {
   const byCost = new Int8Array(n * V).fill(-1);
   const routes = new Uint8Array(n);
   const sellRow = new Int32Array(n).fill(-1);
+  const matches = snap.vendors.map((d) => longestMatches(prefixes, d.rows.prefixes, d.rows.count));
+  const sellMatches = snap.sell ? longestMatches(prefixes, snap.sell.rows.prefixes, snap.sell.rows.count) : null;
   const rateOf = new Float64Array(V);
   const costOf = new Float64Array(V);
   const tmp = new Int8Array(V);
   for (let p = 0; p < n; p++) {
-    const prefix = prefixes[p]!;
     const base = p * V;
     let count = 0;
     for (let v = 0; v < V; v++) {
       const deck = snap.vendors[v]!;
-      const row = deck.trie.longest(prefix);
+      const row = matches[v]![p]!;
       cell[base + v] = row;
       if (row >= 0 && deck.rows.kind[row] === KIND_RATE) {
         rateOf[v] = deck.rows.rateE8[row]!;
@@ -182,8 +204,8 @@ function route(snap: LcrSnapshot, prefixes: string[]): Routing {
       }
       byCost[base + j] = v;
     }
-    if (snap.sell) {
-      const row = snap.sell.trie.longest(prefix);
+    if (snap.sell && sellMatches) {
+      const row = sellMatches[p]!;
       if (row >= 0 && snap.sell.rows.kind[row] === KIND_RATE) sellRow[p] = row;
     }
   }
@@ -202,6 +224,12 @@ function isRate(deck: LcrDeck, row: number): boolean {
   return row >= 0 && deck.rows.kind[row] === KIND_RATE;
 }
 
+function vendorColumn(cell: Int32Array, V: number, v: number, n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let p = 0; p < n; p++) out[p] = cell[p * V + v]!;
+  return out;
+}
+
 export interface BuildOptions {
   atMs: number;
   typicalS: number;
@@ -217,14 +245,17 @@ export function buildLcr(snap: LcrSnapshot, o: BuildOptions): LcrTable {
   const n = prefixes.length;
   const r = route(snap, prefixes);
   const destinations = new Array<string>(n);
+  // The sell deck names the destination when it has the exact prefix, else the first vendor (in order) that has it.
+  const deckMatch = decks.map((d) =>
+    (d === snap.sell ? longestMatches(prefixes, d.rows.prefixes, d.rows.count) : vendorColumn(r.cell, V, snap.vendors.indexOf(d), n)));
   const flags = new Uint8Array(n);
   const byMeasure = o.rankBy === 'rate' ? r.byRate : r.byCost;
   for (let p = 0; p < n; p++) {
     const prefix = prefixes[p]!;
-    // The sell deck names the destination when it has the exact prefix, else the first vendor (in order) that has it.
     let name: string | undefined;
-    for (const d of decks) {
-      const row = d.trie.longest(prefix);
+    for (let k = 0; k < decks.length; k++) {
+      const d = decks[k]!;
+      const row = deckMatch[k]![p]!;
       if (row >= 0 && d.rows.prefixes[row] === prefix) {
         name = d.rows.destinations[row]!;
         break;

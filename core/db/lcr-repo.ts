@@ -132,15 +132,10 @@ export class LcrRepo {
     }));
   }
 
-  /**
-   * A page of the calls rated as routed, in (start, id) order through the leg's index:
-   * [start_ms, called, duration_ms, vendor_id, buy_rate_id] each.
-   */
-  routedCallsPage(f: WhatIfFilter, afterStart: number, afterId: number, limit: number): [number, string, number, number, number, number][] {
-    return this.db.prepare(`SELECT c.start_ms, c.called, c.duration_ms, c.vendor_id, c.buy_rate_id, c.id FROM cdrs c
-      WHERE c.${f.leg} = @carrier AND c.source = 0 AND c.start_ms >= @from AND c.start_ms < @to AND (c.start_ms, c.id) > (@afterStart, @afterId)
-        AND c.buy_status = 0
-      ORDER BY c.start_ms, c.id LIMIT ${limit}`).raw().all({ carrier: f.carrierId, from: f.fromMs, to: f.toMs, afterStart, afterId }) as
-      [number, string, number, number, number, number][];
+  /** The calls rated as routed that started in [fromMs, toMs): [start_ms, called, duration_ms, buy_rate_id] each, through the leg's index. */
+  routedCallsWindow(f: WhatIfFilter, fromMs: number, toMs: number): [number, string, number, number][] {
+    return this.db.prepare(`SELECT c.start_ms, c.called, c.duration_ms, c.buy_rate_id FROM cdrs c
+      WHERE c.${f.leg} = ? AND c.source = 0 AND c.start_ms >= ? AND c.start_ms < ? AND c.buy_status = 0`).raw().all(f.carrierId, fromMs, toMs) as
+      [number, string, number, number][];
   }
 }

@@ -18,13 +18,13 @@ import { normaliseNumber } from '../rates/normalise-number.ts';
 import { PrefixTrie } from '../rates/prefix-trie.ts';
 import { KIND_RATE, VersionedRateTable } from '../rates/versioned-table.ts';
 import { chargeCall, formatAmountE8, lineAmountE8, type RoundingPolicy } from '../rating/amount.ts';
-import { durationSecondsFromMs } from '../rating/billing.ts';
+import { billedSeconds, durationSecondsFromMs } from '../rating/billing.ts';
+import { roundingUnitE8, roundRatioUnchecked } from '../rating/rounding.ts';
 import { periodArgs } from '../rating/rerate.ts';
 import { isoInstant } from '../time/parse-date.ts';
-import { mergeSorted, orderVendors } from './build-lcr.ts';
+import { longestMatches, mergeSorted, orderVendors } from './build-lcr.ts';
 import { checkCurrencies, resolveVendors } from './load-lcr.ts';
 
-const PAGE = 100_000;
 const FLUSH = 2 ** 52;
 
 /** Exact sums per slot: Numbers while they are safe, carried into BigInt before they are not. */
@@ -157,15 +157,14 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
   // Every version of each vendor's buy deck: a call is matched at its own start instant.
   job.progress('loading decks', 0);
   const tables = vendors.map((v) => VersionedRateTable.load(ctx.db, v.id, 'buy'));
-  const candidateTables = vendors.map((_, v) => v).filter((v) => selectedIds.has(vendors[v]!.id));
-  // A number's match in any deck is a prefix of its longest match in the union of all decks' prefixes:
-  // the union prefix and the instant's epoch (between two version boundaries) decide every vendor's match.
-  const union = mergeSorted(candidateTables.map((v) => tables[v]!.prefixes));
-  const unionTrie = new PrefixTrie(union.length * 3 + 16);
+  const isCandidate = vendors.map((v) => selectedIds.has(v.id));
+  // A number's match in any deck is a prefix of its longest match in the union of all decks' prefixes,
+  // so that union prefix and the instant's epoch (between two version boundaries) decide every match.
+  const union = mergeSorted(tables.map((t) => t.prefixes));
+  const unionTrie = new PrefixTrie(union.length * 2 + 16);
   union.forEach((p, i) => unionTrie.insert(p, i));
   const bounds = new Set<number>();
-  for (const v of candidateTables) {
-    const t = tables[v]!;
+  for (const t of tables) {
     for (let i = 0; i < t.size; i++) {
       const f = t.from[i]!;
       const e = t.to[i]!;
@@ -174,6 +173,7 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
     }
   }
   const B = Float64Array.from([...bounds].sort((a, b) => a - b));
+  const E = B.length + 1;
   const epochOf = (t: number): number => {
     let lo = 0;
     let hi = B.length;
@@ -184,24 +184,26 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
     }
     return lo;
   };
-  const candidates = new Map<number, Int32Array>();
-  const candidatesAt = (u: number, startMs: number): Int32Array => {
-    const key = u * (B.length + 1) + epochOf(startMs);
-    let c = candidates.get(key);
-    if (c) return c;
-    const prefix = union[u]!;
-    const found: [number, number][] = [];
-    for (const v of candidateTables) {
-      const row = tables[v]!.match(prefix, startMs);
-      if (row >= 0 && tables[v]!.kind[row] === KIND_RATE) found.push([v, row]);
+  // match[e × V + v][u]: vendor v's version matching union prefix u in epoch e (any kind), or -1: per
+  // epoch, the prefixes with a version in force then, matched to the union by one sorted merge walk.
+  const match: Int32Array[] = [];
+  for (let e = 0; e < E; e++) {
+    const at = e === 0 ? fromMs : B[e - 1]!;
+    for (const t of tables) {
+      const live: string[] = [];
+      const liveVersion: number[] = [];
+      for (let i = 0; i < t.size; i++) {
+        if (t.from[i]! <= at && at < t.to[i]!) {
+          live.push(t.prefixes[t.versionPrefix[i]!]!);
+          liveVersion.push(i);
+        }
+      }
+      const m = longestMatches(union, live);
+      for (let u = 0; u < m.length; u++) if (m[u]! >= 0) m[u] = liveVersion[m[u]!]!;
+      match.push(m);
     }
-    // By rate, then vendor order: the tie-break when two amounts are equal.
-    found.sort((a, b) => tables[a[0]]!.rateE8[a[1]]! - tables[b[0]]!.rateE8[b[1]]! || a[0] - b[0]);
-    c = Int32Array.from(found.flat());
-    candidates.set(key, c);
-    return c;
-  };
-  // The version a call was rated on, by its id, for a call whose vendor is not a candidate (or whose rating predates a deck).
+  }
+  // The version a call was rated on, by its id, for a call whose rating predates its vendor's current deck.
   const versionById = new Map<number, Map<number, number>>();
   const storedVersion = (v: number, rateId: number): number => {
     let m = versionById.get(v);
@@ -213,6 +215,8 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
     }
     return m.get(rateId) ?? -1;
   };
+  const rateInfo = new Map<number, number>();
+  for (const g of groups) if (g.status === 0 && g.rateId !== null && g.vendorId !== null) rateInfo.set(g.rateId, rateDest.get(g.rateId)! * V + vIndex.get(g.vendorId)!);
 
   const cheapest = new Sums(D);
   const cheapestByVendor = new Sums(V);
@@ -229,50 +233,70 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
     terms.grace = t.grace[row]!;
     return chargeCall(durS, t.rateE8[row]!, t.feeE8[row]!, terms, policies[v]!);
   };
-  let afterStart = Number.MIN_SAFE_INTEGER;
-  let afterId = 0;
+  const units = policies.map((p) => roundingUnitE8(p.decimals));
+  /** 60 × what the call costs on a version (per line: its exact share), without allocating on the common paths. */
+  const costX60 = (v: number, row: number, durS: number): number => {
+    const t = tables[v]!;
+    terms.first = t.first[row]!;
+    terms.next = t.next[row]!;
+    terms.min = t.min[row]!;
+    terms.grace = t.grace[row]!;
+    const p = policies[v]!;
+    const billed = billedSeconds(durS, terms);
+    if (billed === 0) return 0;
+    const product = billed * t.rateE8[row]!;
+    const fee = t.feeE8[row]!;
+    if (product + fee * 60 <= Number.MAX_SAFE_INTEGER / 60) {
+      if (p.level === 'per-line') return product + fee * 60;
+      if (p.level === 'per-call') return (roundRatioUnchecked(product, 60, units[v]!, p.mode) + fee) * 60;
+    }
+    const c = charge(v, row, durS);
+    return c.amountE8 !== null ? c.amountE8 * 60 : Number(c.exactX60);
+  };
+  const HOUR = 3_600_000;
   let done = 0;
-  const empty = new Int32Array(0);
-  for (;;) {
-    const page = ctx.lcr.routedCallsPage(filter, afterStart, afterId, PAGE);
-    if (page.length === 0) break;
-    for (const [startMs, called, durationMs, vendorId, rateId] of page) {
-      const d = rateDest.get(rateId);
-      const actualV = vIndex.get(vendorId);
-      if (d === undefined || actualV === undefined) continue;
-      const durS = durationSecondsFromMs(durationMs);
-      const n = normaliseNumber(called, tech[actualV]);
+  for (let windowStart = fromMs; windowStart < toMs; windowStart += HOUR) {
+    // Hour by hour through the leg's index: four columns a call, no sort, bounded memory.
+    const page = ctx.lcr.routedCallsWindow(filter, windowStart, Math.min(toMs, windowStart + HOUR));
+    for (let i = 0; i < page.length; i++) {
+      const call = page[i]!;
+      const info = rateInfo.get(call[3]);
+      if (info === undefined) continue;
+      const d = (info - (info % V)) / V;
+      const actualV = info % V;
+      const durS = durationSecondsFromMs(call[2]);
+      const n = normaliseNumber(call[1], tech[actualV]);
       const u = n.ok ? unionTrie.longest(n.digits) : -1;
-      const list = u >= 0 ? candidatesAt(u, startMs) : empty;
+      const base = epochOf(call[0]) * V;
       let bestV = -1;
       let bestRow = -1;
       let bestCost = Infinity;
-      let sawActual = false;
-      let actualCost = Infinity;
-      for (let k = 0; k < list.length; k += 2) {
-        const v = list[k]!;
-        const row = list[k + 1]!;
-        const c = charge(v, row, durS);
-        // Compared as 60 × the amount: a per-line vendor's call is its exact share of a line.
-        const cost = c.amountE8 !== null ? c.amountE8 * 60 : Number(c.exactX60);
-        if (v === actualV) {
-          sawActual = true;
-          actualCost = cost;
-        }
-        if (cost < bestCost) {
-          bestCost = cost;
-          bestV = v;
-          bestRow = row;
+      let bestRate = Infinity;
+      let actualCost = -1;
+      if (u >= 0) {
+        for (let v = 0; v < V; v++) {
+          if (!isCandidate[v] && v !== actualV) continue;
+          const row = match[base + v]![u]!;
+          if (row < 0 || tables[v]!.kind[row] !== KIND_RATE) continue;
+          const cost = costX60(v, row, durS);
+          if (v === actualV) actualCost = cost;
+          const rate = tables[v]!.rateE8[row]!;
+          // Ties: the lower rate, then the vendor order (LCR preference, name): v rises in that order.
+          if (cost < bestCost || (cost === bestCost && rate < bestRate)) {
+            bestCost = cost;
+            bestRate = rate;
+            bestV = v;
+            bestRow = row;
+          }
         }
       }
-      if (!sawActual) {
-        const row = storedVersion(actualV, rateId);
+      if (actualCost < 0) {
+        // Rated on a version its vendor's deck no longer matches (a deck imported since, not re-rated): that version counts.
+        const row = storedVersion(actualV, call[3]);
         if (row >= 0) {
-          const c = charge(actualV, row, durS);
-          const cost = c.amountE8 !== null ? c.amountE8 * 60 : Number(c.exactX60);
-          actualCost = cost;
-          if (cost < bestCost) {
-            bestCost = cost;
+          actualCost = costX60(actualV, row, durS);
+          if (actualCost < bestCost) {
+            bestCost = actualCost;
             bestV = actualV;
             bestRow = row;
           }
@@ -296,9 +320,6 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
       if (actualCost === bestCost) alreadyCheapest[d]!++;
     }
     done += page.length;
-    const last = page[page.length - 1]!;
-    afterStart = last[0];
-    afterId = last[5];
     job.progress('rating on every route', done);
     if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the what-if was cancelled');
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -7,17 +7,19 @@ import { Toasts } from './components/Toasts.tsx';
 import { CarriersScreen } from './screens/CarriersScreen.tsx';
 import { CdrsScreen } from './screens/cdrs/CdrsScreen.tsx';
 import { DecksScreen, type ImportRequest } from './screens/DecksScreen.tsx';
+import { LcrScreen } from './screens/lcr/LcrScreen.tsx';
 import { RatesScreen } from './screens/RatesScreen.tsx';
 import { errorBody, useApp } from './state/app-context.tsx';
 import { useTheme } from './state/theme.tsx';
 
-type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs';
+type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs' | 'lcr';
 
 const SCREENS: { id: ScreenId; label: string; key: string }[] = [
   { id: 'carriers', label: 'Carriers', key: '1' },
   { id: 'decks', label: 'Rate decks', key: '2' },
   { id: 'rates', label: 'Rates', key: '3' },
   { id: 'cdrs', label: 'CDRs', key: '4' },
+  { id: 'lcr', label: 'LCR', key: '5' },
 ];
 
 export function App() {
@@ -123,6 +125,7 @@ export function App() {
         {screen === 'decks' && <DecksScreen onChanged={loadInfo} importRequest={importRequest} />}
         {screen === 'rates' && <RatesScreen />}
         {screen === 'cdrs' && <CdrsScreen />}
+        {screen === 'lcr' && <LcrScreen />}
       </main>
       <StatusBar />
       <Toasts />

@@ -119,17 +119,21 @@ export class LcrRepo {
 
   /** The calls as routed, summed in SQLite by vendor, status and rate version (with the version's destination and price). */
   routedGroups(f: WhatIfFilter): RoutedGroup[] {
-    const rows = this.db.prepare(`SELECT g.vendor_id, g.status, g.rid, g.n, g.billed, g.amount, g.x60, r.destination, r.rate_per_min_e8, r.connection_fee_e8
+    const stmt = this.db.prepare(`SELECT g.vendor_id, g.status, g.rid, g.n, g.billed, g.amount, g.x60, r.destination, r.rate_per_min_e8, r.connection_fee_e8
       FROM (SELECT c.vendor_id, c.buy_status AS status, c.buy_rate_id AS rid, count(*) AS n, coalesce(sum(c.buy_billed_s), 0) AS billed,
               coalesce(sum(c.buy_amount_e8), 0) AS amount, coalesce(sum(c.buy_exact_x60), 0) AS x60
             FROM cdrs c WHERE c.${f.leg} = @carrier AND c.source = 0 AND c.start_ms >= @from AND c.start_ms < @to GROUP BY 1, 2, 3) g
-      LEFT JOIN rates r ON r.id = g.rid AND g.status = 0`).raw().safeIntegers(true).all({ carrier: f.carrierId, from: f.fromMs, to: f.toMs }) as
-      [bigint | null, bigint | null, bigint | null, bigint, bigint, bigint, bigint, string | null, bigint | null, bigint | null][];
-    return rows.map((r) => ({
-      vendorId: r[0] === null ? null : Number(r[0]), status: r[1] === null ? null : Number(r[1]), rateId: r[2] === null ? null : Number(r[2]),
-      calls: Number(r[3]), billedS: r[4], amountE8: r[5], exactX60: r[6], destination: r[7], rateE8: r[8] === null ? null : Number(r[8]),
-      feeE8: r[9] === null ? null : Number(r[9]),
-    }));
+      LEFT JOIN rates r ON r.id = g.rid AND g.status = 0`).raw().safeIntegers(true);
+    // Streamed into compact objects: a month can use hundreds of thousands of rate versions.
+    const out: RoutedGroup[] = [];
+    for (const r of stmt.iterate({ carrier: f.carrierId, from: f.fromMs, to: f.toMs }) as Iterable<[bigint | null, bigint | null, bigint | null, bigint, bigint, bigint, bigint, string | null, bigint | null, bigint | null]>) {
+      out.push({
+        vendorId: r[0] === null ? null : Number(r[0]), status: r[1] === null ? null : Number(r[1]), rateId: r[2] === null ? null : Number(r[2]),
+        calls: Number(r[3]), billedS: r[4], amountE8: r[5], exactX60: r[6], destination: r[7], rateE8: r[8] === null ? null : Number(r[8]),
+        feeE8: r[9] === null ? null : Number(r[9]),
+      });
+    }
+    return out;
   }
 
   /** The calls rated as routed that started in [fromMs, toMs): [start_ms, called, duration_ms, buy_rate_id] each, through the leg's index. */

@@ -8,6 +8,7 @@ import {
   type RatingRunReport, type SideRatingCounts, INVOICE_FIELDS, type Invoice, type InvoiceDetail, type Reconciliation,
   type ReconciliationRecord, type DisputeSummary, type DisputeDetail,
 } from '../core/api/index.ts';
+import type { LcrExportReport, LcrWhatIf } from '../core/api/contract.ts';
 import { dirname, join } from 'node:path';
 import { defaultDbPath, resolveDbPath } from '../core/db/default-path.ts';
 import { createEngine, type Engine } from '../core/engine.ts';
@@ -86,6 +87,16 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
   position --carrier NAME --period YYYY-MM   the net position: who pays whom, how much, by when
   statement --carrier NAME --period YYYY-MM --out FILE.xlsx [--no-evidence]
   ageing [--as-of YYYY-MM-DD]                open balances by age across carriers
+  lcr [--at INSTANT] [--vendors A,B] [--customer NAME] [--depth N] [--no-loss]
+      [--typical-duration 180] --out FILE.csv|FILE.xlsx [--format long|matrix|routing] [--json]
+      [--rank-by rate|cost] [--since INSTANT] [--matrix-by destination|prefix]
+      [--flag uncovered|unprofitable|single|changed]
+                       the least-cost routing table at an instant (default now, UTC) over the vendors'
+                       buy decks (default every vendor with one), with margins against a customer's
+                       sell deck; long: one row per prefix and route; matrix: destination × vendor;
+                       routing: each prefix followed by its vendors in order, for the switch
+  lcr whatif --customer NAME|--carrier NAME --from INSTANT --to INSTANT [--vendors A,B] [--json]
+                       our own calls' cost as routed against the cheapest route at each call's start
 
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
@@ -277,6 +288,34 @@ function showDispute(d: DisputeDetail): string {
 function showSide(r: SideRatingCounts): string {
   const u = Object.entries(r.unrated).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
   return `  ${r.side}: ${r.rated} rated, ${r.free} free, ${Object.values(r.unrated).reduce((a, b) => a + b, 0)} unrated${u ? ` (${u})` : ''}; amount ${r.amount} ${r.currency}`;
+}
+
+function list(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--vendors takes names separated by commas');
+  return names;
+}
+
+function showLcrExport(r: LcrExportReport): string {
+  const c = r.counts;
+  return [
+    `Wrote ${r.rows} rows (${r.format}) to ${r.file}`,
+    `  ${c.prefixes} prefixes at ${r.at} over ${r.vendors.length} vendor${r.vendors.length === 1 ? '' : 's'} (${r.vendors.map((v) => v.name).join(', ')}), ranked by ${r.rankBy}${r.rankBy === 'cost' ? ` of a ${r.typicalDuration} s call` : ''}, ${r.currency}`,
+    `  ${r.customer ? `against ${r.customer}'s sell deck; ` : ''}uncovered ${c.uncovered}, no profitable route ${c.unprofitable}, single route ${c.single}${r.since ? `, changed since ${r.since} ${c.changed}` : ''}`,
+  ].join('\n') + '\n';
+}
+
+function showWhatIf(r: LcrWhatIf): string {
+  const t = r.totals;
+  return [
+    `What-if for ${r.customer ? `customer ${r.customer}` : `vendor ${r.carrier}`}, ${r.from} – ${r.to} (${r.currency}): own calls as routed vs the cheapest route at each call's start`,
+    table(['destination', 'calls', 'billed min', 'as routed', 'cheapest', 'saving', '%', 'cheapest vendor'], [
+      ...r.lines.map((l) => [l.destination, l.calls, l.minutes, l.actual, l.cheapest, l.saving, l.savingPercent ?? '', l.cheapestVendor ? `${l.cheapestVendor} (${l.cheapestVendorCalls})` : '']),
+      ['TOTAL', t.calls, t.minutes, t.actual, t.cheapest, t.saving, t.savingPercent ?? '', `${t.alreadyCheapest} already cheapest`],
+    ]),
+    `not compared: ${r.notCompared.free} free, ${r.notCompared.unratedAsRouted} unrated as routed, ${r.notCompared.notRated} not rated`,
+  ].join('\n') + '\n';
 }
 
 function showCarrier(c: Carrier): string {
@@ -792,6 +831,31 @@ function buildCall(command: string, argv: string[]): Call {
     case 'ageing': {
       const c = settlementCall(command, argv, { parse, str, need, usage: (m) => new UsageError(m) });
       return c as Call;
+    }
+    case 'lcr': {
+      const { values } = parse(argv, {
+        at: { type: 'string' }, vendors: { type: 'string' }, customer: { type: 'string' }, depth: { type: 'string' }, 'no-loss': { type: 'boolean' },
+        'typical-duration': { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, 'rank-by': { type: 'string' },
+        since: { type: 'string' }, 'matrix-by': { type: 'string' }, flag: { type: 'string' },
+      }, 0);
+      return {
+        method: 'lcr.export', long: true,
+        args: {
+          at: str(values, 'at'), vendors: list(str(values, 'vendors')), customer: str(values, 'customer'), depth: int(values, 'depth'),
+          noLoss: values['no-loss'] === true, typicalDuration: int(values, 'typical-duration'), out: need(values, 'out'),
+          format: str(values, 'format'), rankBy: str(values, 'rank-by'), since: str(values, 'since'), matrixBy: str(values, 'matrix-by'), flag: str(values, 'flag'),
+        },
+        show: showLcrExport,
+      };
+    }
+    case 'lcr whatif': {
+      const { values } = parse(argv, { customer: { type: 'string' }, carrier: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, vendors: { type: 'string' } }, 0);
+      if (!str(values, 'customer') === !str(values, 'carrier')) throw new UsageError('lcr whatif: name either --customer NAME or --carrier NAME');
+      return {
+        method: 'lcr.whatif', long: true,
+        args: { customer: str(values, 'customer'), carrier: str(values, 'carrier'), from: need(values, 'from'), to: need(values, 'to'), vendors: list(str(values, 'vendors')) },
+        show: showWhatIf,
+      };
     }
     case 'demo':
       parse(argv, {}, 0);

@@ -4,6 +4,7 @@ import { DecksRepo } from './db/decks-repo.ts';
 import { DisputesRepo } from './db/disputes-repo.ts';
 import { InvoicesRepo } from './db/invoices-repo.ts';
 import { ReconcileRepo } from './db/reconcile-repo.ts';
+import { LcrRepo } from './db/lcr-repo.ts';
 import { MetaRepo } from './db/meta-repo.ts';
 import type { Db } from './db/open.ts';
 import { RatesRepo } from './db/rates-repo.ts';
@@ -26,13 +27,14 @@ export interface EngineContext {
   reconciliations: ReconcileRepo;
   disputes: DisputesRepo;
   settlement: SettlementRepo;
+  lcr: LcrRepo;
   clock: () => number;
   log: Logger;
   actor: string;
   jobs: Jobs;
 }
 
-export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'invoices' | 'reconciliations' | 'disputes' | 'settlement'> {
+export function repositories(db: Db): Pick<EngineContext, 'carriers' | 'decks' | 'rates' | 'meta' | 'cdrs' | 'invoices' | 'reconciliations' | 'disputes' | 'settlement' | 'lcr'> {
   return { carriers: new CarriersRepo(db), decks: new DecksRepo(db), rates: new RatesRepo(db), meta: new MetaRepo(db), cdrs: new CdrsRepo(db),
-    invoices: new InvoicesRepo(db), reconciliations: new ReconcileRepo(db), disputes: new DisputesRepo(db), settlement: new SettlementRepo(db) };
+    invoices: new InvoicesRepo(db), reconciliations: new ReconcileRepo(db), disputes: new DisputesRepo(db), settlement: new SettlementRepo(db), lcr: new LcrRepo(db) };
 }

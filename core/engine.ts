@@ -27,6 +27,8 @@ import { exportReconciliation } from './reconcile/export-reconciliation.ts';
 import { getDispute, listDisputes, openDispute, setDispute } from './disputes/handlers.ts';
 import { exportDispute } from './disputes/export-dispute.ts';
 import { SETTLEMENT_WRITERS, settlementHandlers } from './settlement/handlers.ts';
+import { lcrExport, lcrMatrix, lcrTable } from './lcr/handlers.ts';
+import { whatIf } from './lcr/whatif.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -88,6 +90,11 @@ const handlers: Handlers = {
   'cdrs.export': (ctx, a) => ctx.jobs.run('cdrs.export', a.jobId, (job) => exportCdrs(ctx, a, job)),
   'cdrs.query': queryCdrs,
   'cdrs.explain': explainCdr,
+  // Least-cost routing (issue 5): reads only.
+  'lcr.table': lcrTable,
+  'lcr.export': (ctx, a) => ctx.jobs.run('lcr.export', a.jobId, (job) => lcrExport(ctx, a, job)),
+  'lcr.matrix': lcrMatrix,
+  'lcr.whatif': (ctx, a) => ctx.jobs.run('lcr.whatif', a.jobId, (job) => whatIf(ctx, a, job)),
   'jobs.cancel': (ctx, a) => ({ cancelled: ctx.jobs.cancel(a.jobId) }),
   'invoices.inspect': inspectInvoice,
   'invoices.import': (ctx, a) => ctx.jobs.run('invoices.import', a.jobId, () => importInvoice(ctx, a)),

@@ -7,6 +7,7 @@ import { Toasts } from './components/Toasts.tsx';
 import { CarriersScreen } from './screens/CarriersScreen.tsx';
 import { CdrsScreen } from './screens/cdrs/CdrsScreen.tsx';
 import { DecksScreen, type ImportRequest } from './screens/DecksScreen.tsx';
+import { LcrScreen } from './screens/lcr/LcrScreen.tsx';
 import { RatesScreen } from './screens/RatesScreen.tsx';
 import { DisputesScreen } from './screens/recon/DisputesScreen.tsx';
 import { InvoicesScreen } from './screens/recon/InvoicesScreen.tsx';
@@ -15,17 +16,18 @@ import { SettlementScreen } from './screens/settlement/SettlementScreen.tsx';
 import { errorBody, useApp } from './state/app-context.tsx';
 import { useTheme } from './state/theme.tsx';
 
-type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs' | 'invoices' | 'reconcile' | 'disputes' | 'settlement';
+type ScreenId = 'carriers' | 'decks' | 'rates' | 'cdrs' | 'lcr' | 'invoices' | 'reconcile' | 'disputes' | 'settlement';
 
 const SCREENS: { id: ScreenId; label: string; key: string }[] = [
   { id: 'carriers', label: 'Carriers', key: '1' },
   { id: 'decks', label: 'Rate decks', key: '2' },
   { id: 'rates', label: 'Rates', key: '3' },
   { id: 'cdrs', label: 'CDRs', key: '4' },
-  { id: 'invoices', label: 'Invoices', key: '5' },
-  { id: 'reconcile', label: 'Reconciliation', key: '6' },
-  { id: 'disputes', label: 'Disputes', key: '7' },
-  { id: 'settlement', label: 'Settlement', key: '8' },
+  { id: 'lcr', label: 'LCR', key: '5' },
+  { id: 'invoices', label: 'Invoices', key: '6' },
+  { id: 'reconcile', label: 'Reconciliation', key: '7' },
+  { id: 'disputes', label: 'Disputes', key: '8' },
+  { id: 'settlement', label: 'Settlement', key: '9' },
 ];
 
 export function App() {
@@ -136,6 +138,7 @@ export function App() {
         {screen === 'reconcile' && <ReconcileScreen onOpenDispute={(id) => { setDisputeId(id); setScreen('disputes'); }} />}
         {screen === 'disputes' && <DisputesScreen openId={disputeId} />}
         {screen === 'settlement' && <SettlementScreen />}
+        {screen === 'lcr' && <LcrScreen />}
       </main>
       <StatusBar />
       <Toasts />

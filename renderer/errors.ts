@@ -46,6 +46,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   INVOICE_NOTHING_TO_INVOICE: 'There are no rated calls to invoice in that period.',
   INVOICE_MIXED_CURRENCIES: 'The calls were priced in more than one currency: an invoice has one.',
   FX_RATE_MISSING: 'An exchange rate is missing: record one dated on or before the date shown.',
+  LCR_NO_VENDORS: 'No vendor has a buy deck to route over. Import a vendor\'s deck first, or choose other vendors.',
+  CURRENCY_MISMATCH: 'These decks are in different currencies and cannot be compared. Choose decks of one currency.',
 };
 
 /** Codes that mean the workspace itself cannot be used: the app shows its fatal screen. */

@@ -174,6 +174,75 @@ const settlementSchemas = {
     jobId: JobId.optional(),
   }),
 };
+// ---- Least-cost routing (issue 5) ----
+export const LCR_FLAGS = ['uncovered', 'unprofitable', 'single', 'changed'] as const;
+export type LcrFlag = (typeof LCR_FLAGS)[number];
+export const LCR_SORT_COLUMNS = ['prefix', 'destination', 'sellRate', 'bestRate', 'bestMargin', 'routes'] as const;
+export const LCR_EXPORT_COLUMNS = [
+  'prefix', 'destination', 'rank', 'vendor', 'rate', 'first_increment', 'next_increment', 'effective_cost', 'sell_rate', 'margin',
+] as const;
+const PageRange = {
+  startRow: z.number().int().min(0),
+  endRow: z.number().int().min(1),
+};
+const pageRefine = (a: { startRow: number; endRow: number }) => a.endRow > a.startRow && a.endRow - a.startRow <= 1000;
+const PAGE_MESSAGE = { message: 'a page is 1 to 1000 rows (endRow > startRow)' };
+/** What an LCR table is built from: one instant, a set of vendors' buy decks, optionally a customer's sell deck. */
+const LcrOptions = {
+  /** The instant (default now); a date without a time is 00:00 UTC. */
+  at: z.string().min(1).optional(),
+  /** Vendors whose buy decks compete (default: every vendor or both-role carrier with a buy deck). */
+  vendors: z.array(CarrierName).max(200).optional(),
+  /** The customer whose sell deck gives the sell rate and margins. */
+  customer: CarrierName.optional(),
+  /** Routes kept per prefix, best first (default all). */
+  depth: z.number().int().min(1).max(200).optional(),
+  /** Drop routes dearer than the sell rate. */
+  noLoss: z.boolean().default(false),
+  /** Seconds of the typical call the effective cost is priced for. */
+  typicalDuration: z.number().int().min(1).max(86_400).default(180),
+  /** Rank by the per-minute rate (default) or by the effective cost of the typical call. */
+  rankBy: z.enum(['rate', 'cost']).default('rate'),
+  /** An earlier instant: prefixes whose rates (or routing) changed since then are flagged. */
+  since: z.string().min(1).optional(),
+};
+const LCR_SCHEMAS = {
+  'lcr.table': z.object({
+    ...LcrOptions,
+    ...PageRange,
+    /** Only prefixes carrying this flag. */
+    flag: z.enum(LCR_FLAGS).optional(),
+    prefix: z.string().regex(/^\d{1,15}$/, 'digits only').optional(),
+    destination: z.string().min(1).max(100).optional(),
+    sort: z.array(z.object({ colId: z.enum(LCR_SORT_COLUMNS), sort: z.enum(['asc', 'desc']) })).max(1).default([]),
+  }).refine(pageRefine, PAGE_MESSAGE),
+  'lcr.export': z.object({
+    ...LcrOptions,
+    out: FilePath,
+    format: z.enum(['long', 'matrix', 'routing']).default('long'),
+    /** The matrix's rows: one per destination (default) or per prefix. */
+    matrixBy: z.enum(['destination', 'prefix']).default('destination'),
+    flag: z.enum(LCR_FLAGS).optional(),
+    jobId: JobId.optional(),
+  }),
+  'lcr.matrix': z.object({
+    at: LcrOptions.at,
+    vendors: LcrOptions.vendors,
+    by: z.enum(['destination', 'prefix']).default('destination'),
+    /** Destinations containing this text (any case), or prefixes starting with these digits. */
+    filter: z.string().min(1).max(100).optional(),
+    ...PageRange,
+  }).refine(pageRefine, PAGE_MESSAGE),
+  'lcr.whatif': z.object({
+    customer: CarrierName.optional(),
+    carrier: CarrierName.optional(),
+    from: z.string().min(1),
+    to: z.string().min(1),
+    /** The routes a call could have taken (default every vendor with a buy deck); the vendor it went to always counts. */
+    vendors: z.array(CarrierName).max(200).optional(),
+    jobId: JobId.optional(),
+  }).refine((a) => (a.customer === undefined) !== (a.carrier === undefined), { message: 'name either a customer or a carrier (vendor), not both' }),
+} as const;
 
 export const schemas = {
   ...settlementSchemas,
@@ -302,6 +371,7 @@ export const schemas = {
     endRow: z.number().int().min(1),
   }).refine((a) => a.endRow > a.startRow && a.endRow - a.startRow <= 1000, { message: 'a page is 1 to 1000 rows (endRow > startRow)' }),
   'cdrs.explain': z.object({ id: z.number().int().min(1), side: Side }),
+  ...LCR_SCHEMAS,
   'jobs.cancel': z.object({ jobId: JobId }),
 
   // ---- Carrier invoices, reconciliation and disputes (issue 6) ----
@@ -744,6 +814,10 @@ export interface Outputs {
   'cdrs.export': { file: string; format: 'csv' | 'xlsx'; rows: number };
   'cdrs.query': CdrPage;
   'cdrs.explain': CdrExplanation;
+  'lcr.table': LcrPage;
+  'lcr.export': LcrExportReport;
+  'lcr.matrix': LcrMatrixPage;
+  'lcr.whatif': LcrWhatIf;
   'jobs.cancel': { cancelled: boolean };
   'invoices.inspect': InvoiceInspectReport;
   'invoices.import': InvoiceDetail;
@@ -966,4 +1040,145 @@ export interface Outputs {
   'settlement.lines': SettlementLines;
   'settlement.ageing': AgeingReport;
   'settlement.statement': StatementReport;
+}
+
+/** One vendor's route for a prefix in the LCR table. */
+export interface LcrRoute {
+  vendor: string;
+  /** Rank by the per-minute rate (1 = cheapest; ties by LCR preference, then name). */
+  rank: number;
+  /** Rank by the effective cost of the typical call. */
+  costRank: number;
+  /** The vendor's prefix that matched (its longest prefix of the row's prefix) and its destination. */
+  matchedPrefix: string;
+  destination: string;
+  rate: string;
+  firstIncrement: number;
+  nextIncrement: number;
+  minDuration: number;
+  grace: number;
+  connectionFee: string;
+  effectiveFrom: string;
+  /** What the typical call costs on this route, rounded by the vendor's policy. */
+  effectiveCost: string;
+  /** Sell rate − rate, per minute; null without a sell rate. */
+  margin: string | null;
+  /** Sell effective cost − effective cost, for the typical call. */
+  costMargin: string | null;
+  /** Dearer than the sell rate (by the ranking measure). */
+  loss: boolean;
+  /** With `since`: the vendor's rate then (null: no route then); absent without `since`. */
+  previousRate?: string | null;
+}
+
+export interface LcrRow {
+  /** The row's position in the whole table, prefix order. */
+  id: number;
+  prefix: string;
+  destination: string;
+  sellRate: string | null;
+  sellEffectiveCost: string | null;
+  /** Best first, by the ranking measure; cut to `depth`, lossy routes dropped with `noLoss`. */
+  routes: LcrRoute[];
+  /** Routes before depth and no-loss. */
+  routeCount: number;
+  flags: LcrFlag[];
+  /** With `since`: the vendors in order then. */
+  previousOrder?: string[];
+}
+
+export interface LcrCounts {
+  prefixes: number;
+  uncovered: number;
+  unprofitable: number;
+  single: number;
+  changed: number;
+}
+
+export interface LcrSummary {
+  at: string;
+  since: string | null;
+  currency: string;
+  typicalDuration: number;
+  rankBy: 'rate' | 'cost';
+  vendors: { name: string; lcrPreference: number; prefixes: number; rounding: string }[];
+  customer: string | null;
+  counts: LcrCounts;
+  buildMs: number;
+}
+
+export interface LcrPage extends LcrSummary {
+  rows: LcrRow[];
+  /** The number of matching rows (the filtered table is known whole). */
+  lastRow: number;
+}
+
+export interface LcrExportReport extends LcrSummary {
+  file: string;
+  format: 'long' | 'matrix' | 'routing';
+  fileFormat: 'csv' | 'xlsx';
+  rows: number;
+}
+
+export interface LcrMatrixCell {
+  /** The vendor's lowest and highest rate over the row's prefixes it covers. */
+  min: string;
+  max: string;
+  covered: number;
+  cheapest: boolean;
+}
+
+export interface LcrMatrixRow {
+  id: number;
+  destination: string;
+  /** The prefix (by prefix) or the number of prefixes (by destination). */
+  prefix: string | null;
+  prefixes: number;
+  /** One per vendor, in the page's vendor order; null where the vendor covers none of the row's prefixes. */
+  cells: (LcrMatrixCell | null)[];
+  cheapest: string[];
+  /** Dearest − cheapest of the vendors' (highest) rates, and that as a percent of the cheapest. */
+  spread: string | null;
+  spreadPercent: string | null;
+}
+
+export interface LcrMatrixPage {
+  at: string;
+  currency: string;
+  by: 'destination' | 'prefix';
+  vendors: string[];
+  rows: LcrMatrixRow[];
+  lastRow: number;
+}
+
+export interface LcrWhatIfLine {
+  destination: string;
+  calls: number;
+  /** Billed minutes as routed. */
+  minutes: string;
+  actual: string;
+  cheapest: string;
+  saving: string;
+  /** Saving as a percent of the actual cost. */
+  savingPercent: string | null;
+  /** Calls that went to the cheapest route already. */
+  alreadyCheapest: number;
+  /** The vendor most of these calls would have gone to, and how many. */
+  cheapestVendor: string | null;
+  cheapestVendorCalls: number;
+}
+
+export interface LcrWhatIf {
+  customer: string | null;
+  carrier: string | null;
+  from: string;
+  to: string;
+  currency: string;
+  vendors: string[];
+  lines: LcrWhatIfLine[];
+  totals: { calls: number; minutes: string; actual: string; cheapest: string; saving: string; savingPercent: string | null; alreadyCheapest: number };
+  /** Calls left out of the comparison, and why. */
+  notCompared: { free: number; unratedAsRouted: number; notRated: number };
+  /** Calls moved per vendor pair: as routed → cheapest. */
+  byVendor: { vendor: string; actualCalls: number; cheapestCalls: number; actual: string; cheapest: string }[];
 }

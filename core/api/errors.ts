@@ -45,6 +45,9 @@ export const ERROR_CODES = [
   'INVOICE_NOTHING_TO_INVOICE',
   'INVOICE_MIXED_CURRENCIES',
   'FX_RATE_MISSING',
+  // Least-cost routing (issue 5)
+  'LCR_NO_VENDORS',
+  'CURRENCY_MISMATCH',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -90,6 +93,7 @@ export const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVOICE_NOT_FOUND', 'RECONCILIATION_NOT_FOUND', 'RECONCILIATION_NO_DATA', 'DISPUTE_NOT_FOUND', 'DISPUTE_NO_LINES',
   'DISPUTE_INVALID_TRANSITION', 'DISPUTE_AMOUNT_INVALID',
   'INVOICE_UNRATED_CALLS', 'INVOICE_NOTHING_TO_INVOICE', 'INVOICE_MIXED_CURRENCIES', 'FX_RATE_MISSING',
+  'LCR_NO_VENDORS', 'CURRENCY_MISMATCH',
 ]);
 
 export function describeProblem(p: Problem): string {

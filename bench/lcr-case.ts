@@ -8,6 +8,7 @@
  *   export: the long format to CSV (the table built first, timed apart).
  *   whatif: the what-if over every call of the customer in November.
  */
+import { rebuildDailyTotals } from '../core/cdrs/daily.ts';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '../core/engine.ts';
 import { Jobs } from '../core/jobs/jobs.ts';
@@ -97,6 +98,8 @@ switch (name) {
           ?, ? + s.i % ?
         FROM s`).run(from, from + n, customer, cdrImport, start, span, CDRS, base.length, customer, ids[0], VENDORS);
     }
+    // Written around the engine: the per-day totals its writers keep are computed once here.
+    rebuildDailyTotals(db);
     // Rated as routed by the engine's own re-rater (each vendor's calls on its buy deck).
     for (let v = 0; v < VENDORS; v++) await must(engine.dispatch('rating.run', { carrier: `Vendor ${String(v).padStart(2, '0')}`, side: 'buy', source: 'own' }));
     db.exec('ANALYZE');

@@ -1,4 +1,5 @@
 import type { Carrier, ParsedArgs } from '../api/contract.ts';
+import { periodGroups } from '../cdrs/handlers.ts';
 import { RECON_CAUSES, type ReconCause, type ReconClass, type ReconClasses, type Reconciliation, type ReconSummaryLine } from '../api/recon-types.ts';
 import { TrunklineError } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
@@ -123,9 +124,11 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
     warnings.push(`invoice ${invoice.number} bills ${periodLabel(invoice.fromMs, invoice.toMs, carrier.timezone)}, the run covers ${period.label}`);
   }
   const base = { v: carrier.id, from: period.fromMs, to: period.toMs };
-  const total = ctx.db.prepare('SELECT count(*) FROM cdrs WHERE vendor_id = @v AND source = @s AND start_ms >= @from AND start_ms < @to').pluck();
-  const ownCount = total.get({ ...base, s: 0 }) as number;
-  const carrierCount = total.get({ ...base, s: 1 }) as number;
+  // Our own calls on the vendor's leg, grouped by rating and rate version: whole days from the per-day
+  // totals, the partial days at the period's edges (in the vendor's zone) from the calls.
+  const groups = periodGroups(ctx, carrier.id, 'buy', 'own', period.fromMs, period.toMs);
+  const ownCount = groups.reduce((a, g) => a + Number(g.n), 0);
+  const carrierCount = periodGroups(ctx, carrier.id, 'buy', 'carrier', period.fromMs, period.toMs).reduce((a, g) => a + Number(g.n), 0);
   if (!invoice && ownCount === 0 && carrierCount === 0) {
     throw new TrunklineError('RECONCILIATION_NO_DATA', `nothing to reconcile for ${carrier.name} in ${period.label}: no invoice and no CDRs`, { carrier: carrier.name, period: period.label });
   }
@@ -133,13 +136,8 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
   if (invoice && invoice.currency !== carrier.currency) warnings.push(`the invoice is in ${invoice.currency}, the deck and carrier in ${carrier.currency}: amounts are compared as they are`);
   job.progress('summary', 0, null);
 
-  // ---- Expected, per destination: our own calls' stored buy rating, summed in SQLite by rate version. ----
-  // When most of the table is in the period, scanning it beats a lookup per row through the vendor index.
-  const allRows = ctx.db.prepare('SELECT max(id) FROM cdrs').pluck().get() as number | null;
-  const scan = allRows !== null && ownCount > allRows / 3 ? '+' : '';
-  const groups = ctx.db.prepare(`SELECT buy_status AS status, buy_rate_id AS rid, count(*) AS n, sum(buy_billed_s) AS billed, sum(buy_amount_e8) AS amount, sum(buy_exact_x60) AS x60
-    FROM cdrs WHERE ${scan}vendor_id = @v AND ${scan}source = 0 AND start_ms >= @from AND start_ms < @to GROUP BY 1, 2`).safeIntegers(true).all(base) as
-    { status: bigint | null; rid: bigint | null; n: bigint; billed: bigint | null; amount: bigint | null; x60: bigint | null }[];
+  // ---- Expected, per destination: our own calls' stored buy rating, by rate version (the groups above). ----
+  const perLine = carrier.rounding.level === 'per-line';
   const expected = new Map<string, DestAgg>();
   const deck = new Map<string, DestAgg>();
   const add = (m: Map<string, DestAgg>, v: number, n: number, billed: bigint, amount: bigint, x60: bigint): void => {
@@ -172,7 +170,8 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
       warnings.push(`${g.n} own calls are rated on a rate version no longer in the deck: re-rate them (trunkline rate --carrier "${carrier.name}" --side buy)`);
       continue;
     }
-    const amount = g.amount ?? (g.x60 === null ? 0n : BigInt(x60ToE8(g.x60)));
+    // A per-line policy stores no amount per call: the exact amount stands in until the line is rounded.
+    const amount = perLine ? (g.x60 === null ? 0n : BigInt(x60ToE8(g.x60))) : (g.amount ?? 0n);
     for (const m of [expected, deck]) add(m, v, Number(g.n), g.billed ?? 0n, amount, g.x60 ?? 0n);
     if (!Number.isNaN(view.noticeUntil[v]!) && view.noticeUntil[v]! > period.fromMs) noticeVersions.push(v);
   }

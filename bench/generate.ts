@@ -119,7 +119,9 @@ export async function writeDeckXlsx(path: string, rows: DeckRowSpec[]): Promise<
 
 /**
  * An own-switch CDR file in Asterisk's Master.csv layout, calls in time order over November 2026,
- * to numbers under the deck's prefixes (5 % to numbers no deck covers, 20 % unanswered).
+ * to numbers under the deck's prefixes (5 % to numbers no deck covers, 20 % unanswered). Traffic is
+ * skewed as wholesale traffic is: 90 % of the calls go to 2,000 busy prefixes (a seeded choice),
+ * 10 % are spread over the whole deck.
  */
 export async function writeAsteriskCdrs(path: string, count: number, deck: DeckRowSpec[], seed: number): Promise<void> {
   const rnd = prng(seed);
@@ -132,9 +134,10 @@ export async function writeAsteriskCdrs(path: string, count: number, deck: DeckR
     const d = new Date(ms);
     return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   };
+  const busy = Array.from({ length: Math.min(2000, deck.length) }, () => deck[Math.floor(rnd() * deck.length)]!);
   for (let i = 0; i < count; i++) {
     const t = start + Math.floor((i / count) * span);
-    const r = deck[Math.floor(rnd() * deck.length)]!;
+    const r = rnd() < 0.9 ? busy[Math.floor(rnd() * busy.length)]! : deck[Math.floor(rnd() * deck.length)]!;
     let called = r.code;
     while (called.length < 12) called += String(Math.floor(rnd() * 10));
     if (rnd() < 0.05) called = '999' + called;

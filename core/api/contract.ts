@@ -20,7 +20,7 @@ export const Currency = z
   .trim()
   .transform((s) => s.toUpperCase())
   .refine((s) => CURRENCIES.has(s), { message: 'not an ISO 4217 currency code' });
-export const TimeZone = z.string().trim().refine(isZone, { message: 'not an IANA time zone' });
+export const TimeZone = z.string().trim().refine(isZone, { error: (iss) => `"${String(iss.input)}" is not an IANA time zone (such as Europe/London or UTC)` });
 const NoticeDays = z.number().int().min(0).max(365);
 export const Notice = z.object({
   increaseDays: NoticeDays,

@@ -18,6 +18,7 @@ import { exportRates, lookupRate } from './rates/handlers.ts';
 import { queryRates, rateHistory } from './rates/query.ts';
 import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
+import { refuseWorkspaceTarget } from './util/target-path.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -76,6 +77,11 @@ const handlers: Handlers = {
 const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
   'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
 ]);
+
+/** Arguments naming a file the method writes: never the workspace itself (issue 8). */
+const WRITTEN_FILES: Partial<Record<MethodName, string>> = {
+  'rates.export': 'out', 'cdrs.export': 'out', 'workspace.backup': 'out', 'cdrs.import': 'rejectsFile',
+};
 
 function defaultActor(): string {
   try {
@@ -137,6 +143,8 @@ export function createEngine(options: EngineOptions): Engine {
       const handler = handlers[method] as (c: EngineContext, a: unknown) => Output<M> | Promise<Output<M>>;
       const run = async (): Promise<Result<Output<M>>> => {
         try {
+          const target = WRITTEN_FILES[method];
+          if (target) refuseWorkspaceTarget(ctx.dbPath, (parsed.data as Record<string, string | undefined>)[target], target);
           return { ok: true, data: await handler(ctx, parsed.data) };
         } catch (e) {
           return toErrorResult(e, log, method);

@@ -301,8 +301,59 @@ function cellValue(v: ExcelJS.CellValue): Cell {
   return String(v);
 }
 
+/** How long a workbook may go without a row once the whole file has been read, before it counts as stalled. */
+const STALL_MS = 3000;
+
+/**
+ * exceljs's streaming reader, given a workbook whose compressed data is damaged (its zip directory
+ * intact), can stop without an error or an end: the import would wait forever (the CLI process
+ * just exited with status 13, an unsettled promise). Every step of the reader is raced against
+ * this watchdog: once the file has been read to its end, no progress for STALL_MS is a damaged file.
+ */
+function watchdog(input: NodeJS.EventEmitter, label: string) {
+  let closedAt = 0;
+  let last = Date.now();
+  let fail: ((e: Error) => void) | null = null;
+  input.on('close', () => {
+    closedAt = Date.now();
+  });
+  const timer = setInterval(() => {
+    if (!closedAt || Date.now() - Math.max(closedAt, last) < STALL_MS) return;
+    if (fail) fail(new TrunklineError('FILE_UNREADABLE', `${label}: the XLSX file is damaged or truncated (its data stops part-way)`, { file: label }));
+    // Nobody is waiting any more (the reader finished or its consumer left): stop watching.
+    clearInterval(timer);
+  }, 250);
+  return {
+    step<T>(p: Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        fail = reject;
+        p.then((v) => {
+          last = Date.now();
+          fail = null;
+          resolve(v);
+        }, (e: unknown) => {
+          fail = null;
+          reject(e);
+        });
+      });
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+async function* guarded<T>(items: AsyncIterable<T>, dog: ReturnType<typeof watchdog>): AsyncGenerator<T> {
+  const it = items[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await dog.step(it.next());
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
 async function* xlsxSheets(path: string, label: string): AsyncGenerator<TableSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
+  const input = createReadStream(path);
+  const dog = watchdog(input, label);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -310,13 +361,13 @@ async function* xlsxSheets(path: string, label: string): AsyncGenerator<TableShe
     entries: 'emit',
   });
   try {
-    for await (const ws of reader) {
-      const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+    for await (const ws of guarded(reader as unknown as AsyncIterable<unknown>, dog)) {
+      const sheet = ws as AsyncIterable<ExcelJS.Row> & { name: string };
       yield {
         name: sheet.name,
         rows: (async function* () {
           try {
-            for await (const r of sheet) {
+            for await (const r of guarded(sheet, dog)) {
               const values = r.values as ExcelJS.CellValue[];
               if (values.length - 1 > MAX_COLUMNS) throw wideRowError(label, r.number, values.length - 1);
               const cells: Cell[] = [];
@@ -331,6 +382,8 @@ async function* xlsxSheets(path: string, label: string): AsyncGenerator<TableShe
     }
   } catch (e) {
     throw damaged(e, label);
+  } finally {
+    dog.stop();
   }
 }
 

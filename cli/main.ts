@@ -50,6 +50,10 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
   cdrs export --carrier NAME --source own|carrier --side buy|sell [--from] [--to] --out FILE.csv|FILE.xlsx
   rate --carrier NAME --side buy|sell [--source own|carrier] [--from INSTANT] [--to INSTANT]
 
+  workspace backup FILE    a consistent copy of the workspace (SQLite online backup)
+  workspace restore FILE   replace the workspace's content with a backup (checked first; the
+                           current content is backed up beside the workspace before)
+
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
 
@@ -536,6 +540,17 @@ function buildCall(command: string, argv: string[]): Call {
         method: 'rating.run', long: true,
         args: { carrier: need(values, 'carrier'), side: need(values, 'side'), source: str(values, 'source'), from: str(values, 'from'), to: str(values, 'to') },
         show: (r: RatingRunReport) => `Rated ${r.calls} calls of ${r.carrier}: ${r.changed} changed, ${r.unchanged} as they were\n${showSide(r)}\n`,
+      };
+    }
+    case 'workspace backup': {
+      const { positionals } = parse(argv, {}, 1);
+      return { method: 'workspace.backup', args: { out: positionals[0] }, show: (r: { file: string; bytes: number }) => `Backed up the workspace to ${r.file} (${r.bytes} bytes)\n` };
+    }
+    case 'workspace restore': {
+      const { positionals } = parse(argv, {}, 1);
+      return {
+        method: 'workspace.restore', args: { file: positionals[0] },
+        show: (r: { restored: string; backup: string; schemaVersion: number }) => `Restored the workspace from ${r.restored} (schema ${r.schemaVersion}); its previous content is in ${r.backup}\n`,
       };
     }
     case 'demo':

@@ -17,6 +17,7 @@ import { Jobs } from './jobs/jobs.ts';
 import { exportRates, lookupRate } from './rates/handlers.ts';
 import { queryRates, rateHistory } from './rates/query.ts';
 import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
+import { backupBeforeMigrate, restoreWorkspace } from './workspace/restore.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
 import { refuseWorkspaceTarget } from './util/target-path.ts';
 
@@ -58,6 +59,7 @@ const handlers: Handlers = {
   'rates.history': rateHistory,
   'workspace.info': workspaceInfo,
   'workspace.backup': backupWorkspace,
+  'workspace.restore': restoreWorkspace,
   'workspace.seedDemo': seedDemo,
   'cdrs.import': (ctx, a) => ctx.jobs.run('cdrs.import', a.jobId, (job) => importCdrs(ctx, a, job)),
   'cdrs.list': (ctx, a) => ctx.cdrs.list(a.carrier ? requireCarrier(ctx, a.carrier).id : undefined),
@@ -75,7 +77,7 @@ const handlers: Handlers = {
  * would otherwise land inside that transaction and share its fate on cancel. Reads never wait.
  */
 const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
+  'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo', 'workspace.restore',
 ]);
 
 /** Arguments naming a file the method writes: never the workspace itself (issue 8). */
@@ -107,7 +109,10 @@ export function toErrorResult(e: unknown, log: Logger, method: string): Result<n
 export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? Date.now;
-  const db = openDatabase(options.dbPath, { beforeMigrate: options.beforeMigrate, now: clock });
+  const db = openDatabase(options.dbPath, {
+    beforeMigrate: options.beforeMigrate ?? ((d, from, to) => backupBeforeMigrate(d, options.dbPath, from, to, clock())),
+    now: clock,
+  });
   const listeners = new Set<(e: EngineEvent) => void>();
   let writes: Promise<void> = Promise.resolve();
   const emit = (e: EngineEvent): void => {

@@ -188,6 +188,8 @@ export const schemas = {
   'rates.history': z.object({ carrier: CarrierName, side: Side, prefix: z.string().regex(/^\d{1,15}$/, 'digits only') }),
   'workspace.info': z.object({}),
   'workspace.backup': z.object({ out: FilePath }),
+  /** Replaces the workspace's content with a backup file (checked first; the current content is backed up beside it). */
+  'workspace.restore': z.object({ file: FilePath }),
   /** Seeds an empty workspace with demo carriers and decks from a fixtures folder, and marks it as the demo. */
   'workspace.seedDemo': z.object({ fixturesDir: FilePath }),
   'cdrs.import': z.object({
@@ -549,6 +551,7 @@ export interface Outputs {
   'rates.history': RateHistoryEntry[];
   'workspace.info': WorkspaceInfo;
   'workspace.backup': { file: string; bytes: number };
+  'workspace.restore': { restored: string; backup: string; schemaVersion: number };
   'workspace.seedDemo': { seeded: boolean; imported: { carrier: string; file: string; prefixes: number }[] };
   'cdrs.import': CdrImportReport;
   'cdrs.list': CdrImportRecord[];

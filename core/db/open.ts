@@ -26,6 +26,11 @@ function looksLikeSqlite(path: string): boolean {
   }
 }
 
+function busyTimeoutMs(): number {
+  const v = process.env.TRUNKLINE_BUSY_TIMEOUT_MS;
+  return v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : 10_000;
+}
+
 export interface OpenOptions {
   /** Called before pending migrations touch an existing workspace, to take a backup. */
   beforeMigrate?: (db: Db, from: number, to: number) => void;
@@ -51,7 +56,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw new TrunklineError('DB_CORRUPT', `cannot open ${path}: ${(e as Error).message}`, { path });
   }
   try {
-    db.pragma('busy_timeout = 10000');
+    // Writers from other processes (the app and a CLI run) take turns: wait up to 10 s for the
+    // write lock, then answer DB_BUSY. TRUNKLINE_BUSY_TIMEOUT_MS changes the wait (tests shorten it).
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     const appId = db.pragma('application_id', { simple: true }) as number;
     const hasTables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
     if (appId !== APPLICATION_ID && (appId !== 0 || hasTables)) {

@@ -12,7 +12,7 @@ function num(name: string, ci: number, full: number): number {
 
 export const BUDGET = {
   /** Kills that must land inside each operation. */
-  kills: num('CRASH_KILLS', 50, 50),
+  kills: num('CRASH_KILLS', 25, 50),
   /** Re-run the job after every Nth kill that left the before-state (1 = after each). */
   rerunEvery: num('CRASH_RERUN_EVERY', 5, 5),
   deckRows: num('CRASH_DECK_ROWS', 20_000, 300_000),

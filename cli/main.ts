@@ -97,6 +97,9 @@ Usage: trunkline [--db FILE] [--json] COMMAND ...
                        routing: each prefix followed by its vendors in order, for the switch
   lcr whatif --customer NAME|--carrier NAME --from INSTANT --to INSTANT [--vendors A,B] [--json]
                        our own calls' cost as routed against the cheapest route at each call's start
+  workspace backup FILE    a consistent copy of the workspace (SQLite online backup)
+  workspace restore FILE   replace the workspace's content with a backup (checked first; the
+                           current content is backed up beside the workspace before)
 
   demo                 create (or open) a demo workspace from the bundled fixtures
   serve [--port 5178]  the app in a browser: serves it on http://127.0.0.1:PORT/ until Ctrl-C
@@ -855,6 +858,17 @@ function buildCall(command: string, argv: string[]): Call {
         method: 'lcr.whatif', long: true,
         args: { customer: str(values, 'customer'), carrier: str(values, 'carrier'), from: need(values, 'from'), to: need(values, 'to'), vendors: list(str(values, 'vendors')) },
         show: showWhatIf,
+      };
+    }
+    case 'workspace backup': {
+      const { positionals } = parse(argv, {}, 1);
+      return { method: 'workspace.backup', args: { out: positionals[0] }, show: (r: { file: string; bytes: number }) => `Backed up the workspace to ${r.file} (${r.bytes} bytes)\n` };
+    }
+    case 'workspace restore': {
+      const { positionals } = parse(argv, {}, 1);
+      return {
+        method: 'workspace.restore', args: { file: positionals[0] },
+        show: (r: { restored: string; backup: string; schemaVersion: number }) => `Restored the workspace from ${r.restored} (schema ${r.schemaVersion}); its previous content is in ${r.backup}\n`,
       };
     }
     case 'demo':

@@ -20,6 +20,7 @@ import { Jobs } from './jobs/jobs.ts';
 import { exportRates, lookupRate } from './rates/handlers.ts';
 import { queryRates, rateHistory } from './rates/query.ts';
 import { backupWorkspace, seedDemo, workspaceInfo } from './workspace/handlers.ts';
+import { backupBeforeMigrate, restoreWorkspace } from './workspace/restore.ts';
 import { silentLogger, type Logger } from './util/logger.ts';
 import { getInvoice, importInvoice, inspectInvoice, periodNamer } from './invoices/handlers.ts';
 import { runReconciliation } from './reconcile/run-reconciliation.ts';
@@ -29,6 +30,7 @@ import { exportDispute } from './disputes/export-dispute.ts';
 import { SETTLEMENT_WRITERS, settlementHandlers } from './settlement/handlers.ts';
 import { lcrExport, lcrMatrix, lcrTable } from './lcr/handlers.ts';
 import { whatIf } from './lcr/whatif.ts';
+import { refuseWorkspaceTarget } from './util/target-path.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -81,6 +83,7 @@ const handlers: Handlers = {
   'rates.history': rateHistory,
   'workspace.info': workspaceInfo,
   'workspace.backup': backupWorkspace,
+  'workspace.restore': restoreWorkspace,
   'workspace.seedDemo': seedDemo,
   'cdrs.import': (ctx, a) => ctx.jobs.run('cdrs.import', a.jobId, (job) => importCdrs(ctx, a, job)),
   'cdrs.list': (ctx, a) => ctx.cdrs.list(a.carrier ? requireCarrier(ctx, a.carrier).id : undefined),
@@ -127,10 +130,15 @@ const handlers: Handlers = {
  * would otherwise land inside that transaction and share its fate on cancel. Reads never wait.
  */
 const WRITERS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo',
+  'carriers.create', 'carriers.update', 'decks.import', 'cdrs.import', 'rating.run', 'workspace.seedDemo', 'workspace.restore',
   'invoices.import', 'reconcile.run', 'disputes.open', 'disputes.set',
   ...SETTLEMENT_WRITERS,
 ]);
+
+/** Arguments naming a file the method writes: never the workspace itself (issue 8). */
+const WRITTEN_FILES: Partial<Record<MethodName, string>> = {
+  'rates.export': 'out', 'cdrs.export': 'out', 'workspace.backup': 'out', 'cdrs.import': 'rejectsFile',
+};
 
 function defaultActor(): string {
   try {
@@ -156,7 +164,10 @@ export function toErrorResult(e: unknown, log: Logger, method: string): Result<n
 export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? Date.now;
-  const db = openDatabase(options.dbPath, { beforeMigrate: options.beforeMigrate, now: clock });
+  const db = openDatabase(options.dbPath, {
+    beforeMigrate: options.beforeMigrate ?? ((d, from, to) => backupBeforeMigrate(d, options.dbPath, from, to, clock())),
+    now: clock,
+  });
   const listeners = new Set<(e: EngineEvent) => void>();
   let writes: Promise<void> = Promise.resolve();
   const emit = (e: EngineEvent): void => {
@@ -192,6 +203,8 @@ export function createEngine(options: EngineOptions): Engine {
       const handler = handlers[method] as (c: EngineContext, a: unknown) => Output<M> | Promise<Output<M>>;
       const run = async (): Promise<Result<Output<M>>> => {
         try {
+          const target = WRITTEN_FILES[method];
+          if (target) refuseWorkspaceTarget(ctx.dbPath, (parsed.data as Record<string, string | undefined>)[target], target);
           return { ok: true, data: await handler(ctx, parsed.data) };
         } catch (e) {
           return toErrorResult(e, log, method);

@@ -152,6 +152,7 @@ export const PATH_ARGUMENTS: { readonly [M in MethodName]: readonly { arg: strin
   'rates.history': [],
   'workspace.info': [],
   'workspace.backup': [{ arg: 'out', use: 'write' }],
+  'workspace.restore': [{ arg: 'file', use: 'read' }],
   'workspace.seedDemo': [{ arg: 'fixturesDir', use: 'never' }],
   'cdrs.import': [{ arg: 'file', use: 'read' }, { arg: 'rejectsFile', use: 'write' }],
   'cdrs.list': [],

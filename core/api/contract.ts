@@ -25,7 +25,7 @@ export const Currency = z
   .trim()
   .transform((s) => s.toUpperCase())
   .refine((s) => CURRENCIES.has(s), { message: 'not an ISO 4217 currency code' });
-export const TimeZone = z.string().trim().refine(isZone, { message: 'not an IANA time zone' });
+export const TimeZone = z.string().trim().refine(isZone, { error: (iss) => `"${String(iss.input)}" is not an IANA time zone (such as Europe/London or UTC)` });
 const NoticeDays = z.number().int().min(0).max(365);
 export const Notice = z.object({
   increaseDays: NoticeDays,
@@ -303,6 +303,8 @@ export const schemas = {
   'rates.history': z.object({ carrier: CarrierName, side: Side, prefix: z.string().regex(/^\d{1,15}$/, 'digits only') }),
   'workspace.info': z.object({}),
   'workspace.backup': z.object({ out: FilePath }),
+  /** Replaces the workspace's content with a backup file (checked first; the current content is backed up beside it). */
+  'workspace.restore': z.object({ file: FilePath }),
   /** Seeds an empty workspace with demo carriers and decks from a fixtures folder, and marks it as the demo. */
   'workspace.seedDemo': z.object({ fixturesDir: FilePath }),
   'cdrs.import': z.object({
@@ -805,6 +807,7 @@ export interface Outputs {
   'rates.history': RateHistoryEntry[];
   'workspace.info': WorkspaceInfo;
   'workspace.backup': { file: string; bytes: number };
+  'workspace.restore': { restored: string; backup: string; schemaVersion: number };
   'workspace.seedDemo': { seeded: boolean; imported: { carrier: string; file: string; prefixes: number }[] };
   'cdrs.import': CdrImportReport;
   'cdrs.list': CdrImportRecord[];

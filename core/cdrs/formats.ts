@@ -19,6 +19,7 @@
  * bills nothing for a call that was not answered, so it does not need zeroing here.
  */
 
+import { duplicateHeader, duplicateHeaderMessage, explicitColumns } from '../util/headers.ts';
 import { Decimal } from 'decimal.js';
 import { parseScaledDecimal } from '../money/scaled-decimal.ts';
 import { parseDateText, wallToInstant, type DateOrder } from '../time/parse-date.ts';
@@ -410,6 +411,24 @@ export type CreatedCdrParser =
 
 const FIELD_SET: ReadonlySet<string> = new Set(CDR_FIELDS);
 
+/**
+ * A row with text beyond the columns its header names is misaligned (a delimiter inside an
+ * unquoted field, rows glued together): refused rather than read by position. Trailing empty
+ * fields are common and harmless.
+ */
+function withinHeader(parse: CdrRowParser, width: number): CdrRowParser {
+  return (cells, row) => {
+    if (cells.length > width) {
+      for (let i = width; i < cells.length; i++) {
+        if (cells[i]!.trim() !== '') {
+          return { error: true, column: `#${i + 1}`, value: cells[i]!.slice(0, 60), message: `the row has ${cells.length} fields but the header names ${width} columns` };
+        }
+      }
+    }
+    return parse(cells, row);
+  };
+}
+
 /** The one entry point: a row parser for a format, or why there cannot be one. */
 export function createCdrParser(format: CdrFormat, options: CreateCdrParserOptions): CreatedCdrParser {
   const map = options.map ?? {};
@@ -457,6 +476,8 @@ export function createCdrParser(format: CdrFormat, options: CreateCdrParserOptio
         if (!FIELD_SET.has(field)) return { error: `"${field}" (for column "${column}") is not a CDR field; fields: ${CDR_FIELDS.join(', ')}` };
       }
       const columns = mapCdrColumns(header, options.template, map as Record<string, CdrField>);
+      const dup = duplicateHeader(header, columns.byIndex, explicitColumns(header, undefined, map as Record<string, CdrField>));
+      if (dup) return { error: duplicateHeaderMessage(dup) };
       const missing = missingCdrFields(columns);
       if (missing.length > 0) return { error: `no column for the ${missing.join(', ')}; name it with a mapping (column=field)` };
       const mapping: Record<string, CdrField> = {};
@@ -464,7 +485,7 @@ export function createCdrParser(format: CdrFormat, options: CreateCdrParserOptio
       const opts: GenericParserOptions = { zone: options.zone };
       if (options.durationUnit) opts.durationUnit = options.durationUnit;
       if (options.dateOrder) opts.dateOrder = options.dateOrder;
-      return { parse: genericRowParser(columns, opts), mapping };
+      return { parse: withinHeader(genericRowParser(columns, opts), header.length), mapping };
     }
   }
 }

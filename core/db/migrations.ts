@@ -547,6 +547,40 @@ CREATE INDEX fx_rates_by_pair ON fx_rates (from_currency, to_currency, rate_on, 
 -- days at the month's edges from the calls: no index beyond the leg indexes is needed.
 `,
   },
+  {
+    id: 8,
+    name: 'audit trail: imports, rate versions, settings history and calls are append-only',
+    sql: `
+-- The record of what was imported and under which settings is append-only (issue 8). A rate version
+-- may only be closed off by a later import (superseded_by_import_id set once, from NULL) and have
+-- its derived end (effective_to_ms) moved; nothing else about it changes, and nothing is deleted.
+CREATE TRIGGER deck_imports_no_update BEFORE UPDATE ON deck_imports BEGIN SELECT RAISE(ABORT, 'deck imports are append-only'); END;
+CREATE TRIGGER deck_imports_no_delete BEFORE DELETE ON deck_imports BEGIN SELECT RAISE(ABORT, 'deck imports are append-only'); END;
+CREATE TRIGGER rates_no_delete BEFORE DELETE ON rates BEGIN SELECT RAISE(ABORT, 'rate versions are append-only'); END;
+CREATE TRIGGER rates_fixed_columns BEFORE UPDATE OF id, carrier_id, side, prefix, effective_from_ms, kind, destination, rate_per_min_e8,
+  currency, first_increment_s, next_increment_s, min_duration_s, grace_s, connection_fee_e8, change_class, deck_change, notice_until_ms,
+  notice_violation, import_id, source_sheet, source_row ON rates
+BEGIN SELECT RAISE(ABORT, 'rate versions are append-only: only a later import may supersede or end one'); END;
+CREATE TRIGGER rates_supersede_once BEFORE UPDATE OF superseded_by_import_id ON rates
+  WHEN OLD.superseded_by_import_id IS NOT NULL OR NEW.superseded_by_import_id IS NULL OR NEW.superseded_by_import_id <= OLD.import_id
+BEGIN SELECT RAISE(ABORT, 'a rate version is superseded once, by a later import'); END;
+CREATE TRIGGER carrier_settings_history_no_update BEFORE UPDATE ON carrier_settings_history BEGIN SELECT RAISE(ABORT, 'carrier settings history is append-only'); END;
+CREATE TRIGGER carrier_settings_history_no_delete BEFORE DELETE ON carrier_settings_history BEGIN SELECT RAISE(ABORT, 'carrier settings history is append-only'); END;
+-- A CDR import row is written when the import starts and its counts once at its end (report_json
+-- '{}' until then), inside the same transaction; after that it is a record.
+CREATE TRIGGER cdr_imports_fixed_columns BEFORE UPDATE OF id, carrier_id, source, format, file_name, file_bytes, timezone, mapping_json,
+  imported_at_ms, imported_by ON cdr_imports
+BEGIN SELECT RAISE(ABORT, 'CDR imports are append-only'); END;
+CREATE TRIGGER cdr_imports_finished BEFORE UPDATE ON cdr_imports WHEN OLD.report_json <> '{}'
+BEGIN SELECT RAISE(ABORT, 'CDR imports are append-only'); END;
+CREATE TRIGGER cdr_imports_no_delete BEFORE DELETE ON cdr_imports BEGIN SELECT RAISE(ABORT, 'CDR imports are append-only'); END;
+-- A call as recorded is a record; only its rating (buy_*, sell_*) and its legs are recomputed.
+CREATE TRIGGER cdrs_fixed_columns BEFORE UPDATE OF id, carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called,
+  duration_ms, answered, ingress, egress, carrier_charge_e8 ON cdrs
+BEGIN SELECT RAISE(ABORT, 'calls are append-only: only their rating is recomputed'); END;
+CREATE TRIGGER cdrs_no_delete BEFORE DELETE ON cdrs BEGIN SELECT RAISE(ABORT, 'calls are append-only'); END;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -26,6 +26,11 @@ function looksLikeSqlite(path: string): boolean {
   }
 }
 
+function busyTimeoutMs(): number {
+  const v = process.env.TRUNKLINE_BUSY_TIMEOUT_MS;
+  return v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : 10_000;
+}
+
 export interface OpenOptions {
   /** Called before pending migrations touch an existing workspace, to take a backup. */
   beforeMigrate?: (db: Db, from: number, to: number) => void;
@@ -51,7 +56,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw new TrunklineError('DB_CORRUPT', `cannot open ${path}: ${(e as Error).message}`, { path });
   }
   try {
-    db.pragma('busy_timeout = 10000');
+    // Writers from other processes (the app and a CLI run) take turns: wait up to 10 s for the
+    // write lock, then answer DB_BUSY. TRUNKLINE_BUSY_TIMEOUT_MS changes the wait (tests shorten it).
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     const appId = db.pragma('application_id', { simple: true }) as number;
     const hasTables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
     if (appId !== APPLICATION_ID && (appId !== 0 || hasTables)) {
@@ -111,3 +118,49 @@ function migrate(db: Db, path: string, options: OpenOptions): void {
   });
   run.immediate();
 }
+
+/**
+ * Checks, read-only and without changing it, that a file is a sound Trunkline workspace this
+ * version can open: SQLite, ours (application_id), not newer, same migration history, intact.
+ * Returns its schema version. Used before a backup is restored over the open workspace.
+ */
+export function checkWorkspaceFile(path: string): { schema: number } {
+  if (!existsSync(path)) throw new TrunklineError('FILE_NOT_FOUND', `${path}: no such file`, { file: path });
+  if (statSync(path).size === 0 || !looksLikeSqlite(path)) {
+    throw new TrunklineError('DB_NOT_TRUNKLINE', `${path} is not a Trunkline workspace (it is not a SQLite database)`, { path });
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new TrunklineError('DB_CORRUPT', `cannot open ${path}: ${(e as Error).message}`, { path });
+  }
+  try {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) {
+      throw new TrunklineError('DB_NOT_TRUNKLINE', `${path} is a SQLite database of another application, not a Trunkline workspace`, { path });
+    }
+    const applied = db.prepare('SELECT id, checksum FROM schema_migrations ORDER BY id').all() as { id: number; checksum: string }[];
+    const newest = applied.length ? applied[applied.length - 1]!.id : 0;
+    if (newest > LATEST_SCHEMA) {
+      throw new TrunklineError('DB_NEWER_VERSION', `${path} was written by a newer Trunkline (schema ${newest}; this version knows up to ${LATEST_SCHEMA})`, { path, schema: newest, supported: LATEST_SCHEMA });
+    }
+    for (const row of applied) {
+      const ours = MIGRATIONS.find((m) => m.id === row.id);
+      if (!ours || checksum(ours.sql) !== row.checksum) {
+        throw new TrunklineError('DB_DIVERGED', `${path} has schema migration ${row.id} from a different build of Trunkline`, { path, migration: row.id });
+      }
+    }
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    if (integrity.join() !== 'ok') {
+      throw new TrunklineError('DB_CORRUPT', `${path} is damaged: ${integrity.slice(0, 3).join('; ')}`, { path });
+    }
+    return { schema: newest };
+  } catch (e) {
+    if (e instanceof TrunklineError) throw e;
+    throw new TrunklineError('DB_CORRUPT', `${path} cannot be read as a workspace: ${(e as Error).message}`, { path });
+  } finally {
+    db.close();
+  }
+}
+

@@ -4,7 +4,7 @@ import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
 import type { JobContext } from '../jobs/jobs.ts';
-import { isoInstant, parseDateText, parseInstant, wallToInstant, type DateOrder } from '../time/parse-date.ts';
+import { isValidZone, isoInstant, parseDateText, parseInstant, wallToInstant, type DateOrder } from '../time/parse-date.ts';
 import { hashFile } from '../util/hash-file.ts';
 import { parseIncrement } from './parse-terms.ts';
 import { planImport, type ResolvedRow } from './plan-import.ts';
@@ -85,6 +85,9 @@ export async function importDeck(ctx: EngineContext, args: ParsedArgs<'decks.imp
 
   // Instants: a zone the deck states (a cell, the notes block, a header) beats the carrier's.
   const zone = read.notes.zone ?? read.columnZone ?? carrier.timezone;
+  if (!isValidZone(zone)) {
+    throw new TrunklineError('DECK_PARSE_ERROR', `${file}: the deck states its times are in "${zone}", which is not a time zone (IANA names such as Europe/London); nothing was written`, { file, value: zone });
+  }
   const order = resolveDateOrder(read.rows, args.dateOrder ?? template?.dateOrder ?? undefined, file, read.format === 'xlsx', problems, warnings);
   let fileEffective: number | null = null;
   if (args.effective) {

@@ -1,5 +1,6 @@
 import type { DeckSheetReport, MappingEntry } from '../api/contract.ts';
 import type { ResolvedRow } from './plan-import.ts';
+import { duplicateHeader, duplicateHeaderMessage, explicitColumns } from '../util/headers.ts';
 import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { cellText, openTable, rowIterator, type Cell, type TableRow } from '../excel/read-table.ts';
 import { parseScaledDecimal, spreadsheetNumberToDecimalString } from '../money/scaled-decimal.ts';
@@ -153,6 +154,11 @@ export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
 
     const headers = rowText(header.cells).map((h) => h.trim());
     const map = mapColumns(headers, opts.template, opts.overrides);
+    const dup = duplicateHeader(headers, map.byIndex, explicitColumns(headers, undefined, opts.overrides));
+    if (dup) {
+      throw new TrunklineError('DECK_MAPPING_INCOMPLETE', `${opts.label}${table.format === 'xlsx' ? `, sheet "${sheet.name}"` : ''}, row ${header.row}: ${duplicateHeaderMessage(dup)}`,
+        { file: opts.label, sheet: sheet.name, row: header.row, headers });
+    }
     const col = new Map<DeckField, number>();
     for (const [i, f] of map.byIndex) if (f !== 'ignore') col.set(f, i);
     if (!(col.has('code') || col.has('country_code')) || !(col.has('rate') || col.has('rate_peak'))) {

@@ -26,3 +26,26 @@ export function explicitColumns<F extends string>(headers: string[], template: R
   });
   return byIndex;
 }
+
+/**
+ * Two columns under the same header text, one of them read as a field by its name alone: which
+ * of the two the file means cannot be told, so the caller refuses rather than pick the first.
+ * Columns the person mapped (--map) are theirs to choose and are left alone.
+ */
+export function duplicateHeader<F extends string>(
+  headers: string[], byIndex: ReadonlyMap<number, F>, explicit: ReadonlyMap<number, F>,
+): { header: string; field: F; columns: number[] } | null {
+  for (const [i, f] of byIndex) {
+    if (explicit.has(i) || f === 'ignore') continue;
+    const n = normaliseHeader(headers[i] ?? '');
+    if (n === '') continue;
+    const same = headers.flatMap((h, j) => (j !== i && !explicit.has(j) && normaliseHeader(h ?? '') === n ? [j] : []));
+    if (same.length > 0) return { header: (headers[i] ?? '').trim(), field: f, columns: [i, ...same].sort((a, b) => a - b) };
+  }
+  return null;
+}
+
+export function duplicateHeaderMessage(d: { header: string; field: string; columns: number[] }): string {
+  const letters = d.columns.map((c) => columnLetter(c));
+  return `columns ${letters.join(' and ')} are both headed "${d.header}"; say which is the ${d.field} with --map "${letters[0]}=${d.field}" --map "${letters[1]}=ignore" (or the other way round)`;
+}

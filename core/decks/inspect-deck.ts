@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { DeckInspectReport, ParsedArgs } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import type { EngineContext } from '../context.ts';
-import { cellText, openTable, type TableRow } from '../excel/read-table.ts';
+import { cellText, openTable, type TableRow, readingTwiceOnReaderRace } from '../excel/read-table.ts';
 import { isoInstant, wallToInstant } from '../time/parse-date.ts';
 import { columnLetter, mapColumns } from './columns.ts';
 import { findHeaderRow, HEADER_SEARCH_ROWS } from './find-header.ts';
@@ -20,7 +20,11 @@ function isBlankRow(r: TableRow): boolean {
  * What an import wizard shows before anything is read for real: the sheets, where the table seems
  * to start and end, the first and last rows, and the column mapping that would be used.
  */
-export async function inspectDeck(ctx: EngineContext, args: ParsedArgs<'decks.inspect'>): Promise<DeckInspectReport> {
+export function inspectDeck(ctx: EngineContext, args: ParsedArgs<'decks.inspect'>): Promise<DeckInspectReport> {
+  return readingTwiceOnReaderRace(() => inspectDeckOnce(ctx, args));
+}
+
+async function inspectDeckOnce(ctx: EngineContext, args: ParsedArgs<'decks.inspect'>): Promise<DeckInspectReport> {
   const file = args.fileName ?? basename(args.file);
   const table = await openTable(args.file, file);
   const carrier = args.carrier ? ctx.carriers.byName(args.carrier) : undefined;

@@ -2,7 +2,7 @@ import type { DeckSheetReport, MappingEntry } from '../api/contract.ts';
 import type { ResolvedRow } from './plan-import.ts';
 import { duplicateHeader, duplicateHeaderMessage, explicitColumns } from '../util/headers.ts';
 import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
-import { cellText, openTable, rowIterator, type Cell, type TableRow } from '../excel/read-table.ts';
+import { cellText, openTable, rowIterator, type Cell, type TableRow, readingTwiceOnReaderRace } from '../excel/read-table.ts';
 import { parseScaledDecimal, spreadsheetNumberToDecimalString } from '../money/scaled-decimal.ts';
 import { parseDateCell, type DateOrder, type DateParse, type WallTime } from '../time/parse-date.ts';
 import { columnLetter, mapColumns, normaliseHeader, type DeckField } from './columns.ts';
@@ -85,7 +85,11 @@ function decimalCellText(c: Cell): string {
   return typeof c === 'number' ? spreadsheetNumberToDecimalString(c) : cellText(c);
 }
 
-export async function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
+export function readDeck(opts: ReadDeckOptions): Promise<ReadDeckResult> {
+  return readingTwiceOnReaderRace(() => readDeckOnce(opts));
+}
+
+async function readDeckOnce(opts: ReadDeckOptions): Promise<ReadDeckResult> {
   const table = await openTable(opts.path, opts.label);
   const problems: Problem[] = [];
   let problemCount = 0;

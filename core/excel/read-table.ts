@@ -60,6 +60,21 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 }
 
 /** Opens a CSV or XLSX file as a sequence of sheets of rows. `label` names the file in errors. */
+/**
+ * exceljs's streaming reader now and then fails a sound workbook whose workbook.xml comes last in
+ * the zip ("Cannot read properties of undefined (reading 'sheets')": a worksheet reached before the
+ * workbook's model; seen under load, never twice in a row). A read writes nothing, so a read that
+ * fails so is done once more.
+ */
+export async function readingTwiceOnReaderRace<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof Error) || !e.message.includes("reading 'sheets'")) throw e;
+    return read();
+  }
+}
+
 export async function openTable(path: string, label: string): Promise<Table> {
   let head: Buffer;
   try {

@@ -3,7 +3,7 @@ import type { InvoiceField } from '../api/recon-types.ts';
 import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { HEADER_SEARCH_ROWS } from '../decks/find-header.ts';
 import { currencyInHeader } from '../decks/notes-block.ts';
-import { cellText, openTable, rowIterator, type Cell, type TableRow } from '../excel/read-table.ts';
+import { cellText, openTable, rowIterator, type Cell, type TableRow, readingTwiceOnReaderRace } from '../excel/read-table.ts';
 import type { DateOrder } from '../time/parse-date.ts';
 import { normaliseHeader } from '../util/headers.ts';
 import { isInvoiceHeader, mapInvoiceColumns } from './invoice-columns.ts';
@@ -58,7 +58,11 @@ function isBlank(cells: Cell[]): boolean {
  * period, dates, currency, total), the carrier's saved mapping and `--map` overrides. Every bad
  * cell is a problem naming its row, column and value; any problem fails the whole file.
  */
-export async function readInvoice(opts: ReadInvoiceOptions): Promise<ReadInvoiceResult> {
+export function readInvoice(opts: ReadInvoiceOptions): Promise<ReadInvoiceResult> {
+  return readingTwiceOnReaderRace(() => readInvoiceOnce(opts));
+}
+
+async function readInvoiceOnce(opts: ReadInvoiceOptions): Promise<ReadInvoiceResult> {
   const table = await openTable(opts.path, opts.label);
   const problems: Problem[] = [];
   let problemCount = 0;

@@ -68,6 +68,8 @@ function writeCdrs(count: number, legs: { customer: number; vendor: number | nul
   d.exec('ANALYZE');
 }
 
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Singapore', 'Europe/London'];
+
 function sellRates(carrierId: number): { id: number; rateE8: number }[] {
   return engine.context.db.prepare("SELECT id, rate_per_min_e8 AS rateE8 FROM rates WHERE carrier_id = ? AND side = 'sell' AND kind = 'rate'").all(carrierId) as { id: number; rateE8: number }[];
 }
@@ -115,7 +117,9 @@ switch (name) {
     const vendor = await must(engine.dispatch('carriers.create', { name: 'Transit', settings: { roles: 'vendor', timezone: 'UTC' } }));
     for (let i = 0; i < customers; i++) {
       writeFileSync(deck, deckCsv(200, 100 + i));
-      const c = await must(engine.dispatch('carriers.create', { name: `Customer ${String(i).padStart(2, '0')}`, settings: { roles: 'customer', timezone: 'UTC', rounding: POLICY } }));
+      // Customers bill in their own time zones: a period's edges are then partial UTC days, read from the calls.
+      const timezone = ZONES[i % ZONES.length]!;
+      const c = await must(engine.dispatch('carriers.create', { name: `Customer ${String(i).padStart(2, '0')}`, settings: { roles: 'customer', timezone, rounding: POLICY } }));
       await must(engine.dispatch('decks.import', { file: deck, carrier: c.name, side: 'sell', received: '2025-12-01' }));
       legs.push({ customer: c.id, vendor: vendor.id, rates: sellRates(c.id) });
     }

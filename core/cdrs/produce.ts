@@ -63,6 +63,8 @@ export interface EndMessage {
  */
 export class CdrProducer {
   private parser: { pause(): void; resume(): void; abort(): void } | null = null;
+  /** The file stream: paused with the parser, or it would go on filling Papa's queue (memory grows with the file). */
+  private input: { pause(): void; resume(): void; bytesRead: number } | null = null;
   private paused = false;
   private stopped: unknown;
 
@@ -71,8 +73,14 @@ export class CdrProducer {
   resume(): void {
     if (this.paused && this.parser && this.stopped === undefined) {
       this.paused = false;
+      this.input?.resume();
       this.parser.resume();
     }
+  }
+
+  /** Bytes of the file read so far. */
+  bytesRead(): number {
+    return this.input?.bytesRead ?? 0;
   }
 
   abort(reason: unknown): void {
@@ -142,6 +150,7 @@ export class CdrProducer {
 
     return new Promise<EndMessage>((resolve, reject) => {
       const input = createReadStream(spec.path);
+      this.input = input;
       input.on('data', (chunk) => {
         if (this.stopped === undefined) hash.update(chunk as Buffer);
       });
@@ -168,6 +177,8 @@ export class CdrProducer {
           }
           if (!more && this.stopped === undefined) {
             this.paused = true;
+            // Papa's handle stops parsing but leaves its stream flowing into its queue: stop the stream too.
+            input.pause();
             p.pause();
           }
         },

@@ -14,7 +14,7 @@ import { formatAmountE8, lineAmountE8 } from '../rating/amount.ts';
 import { periodArgs } from '../rating/rerate.ts';
 import { isoInstant } from '../time/parse-date.ts';
 import { csvField, spreadsheetSafe } from '../util/csv.ts';
-import { DAY_MS, sideCode } from './daily.ts';
+import { DAY_MS, firstDayOfMonth, monthOfDay, sideCode } from './daily.ts';
 import { callWhere, REASONS } from './totals.ts';
 
 /** Milliseconds or seconds as minutes, to 4 decimals (a quantity shown, not money). */
@@ -40,35 +40,39 @@ interface Group {
 }
 
 /**
- * One side's calls of a period grouped by status, reason and rate version: whole days from the
- * per-day totals (cdr_daily), the partial days at the edges from the calls themselves; then the
- * rated groups joined to their rate versions.
+ * One side's calls of a period grouped by status, reason and rate version: whole UTC months from
+ * the per-month totals (cdr_monthly), other whole days from the per-day totals (cdr_daily), the
+ * partial days at the edges from the calls themselves; then the rated groups joined to their rate
+ * versions.
  */
 export function periodGroups(ctx: EngineContext, carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): Group[] {
-  const byKey = new Map<string, Group>();
-  const add = (r: { status: bigint | null; reason: bigint | null; rid: bigint | null; n: bigint; ms: bigint | null; answered: bigint | null; billed: bigint | null; amount: bigint | null; x60: bigint | null }): void => {
-    const status = r.status === -1n ? null : r.status;
-    const key = `${status}|${r.reason ?? 0n}|${r.rid ?? 0n}`;
+  // Keyed by rate version, status and reason in one number; rows read as arrays: millions of day rows
+  // make no objects or strings of their own.
+  const byKey = new Map<number, Group>();
+  type Row = [status: bigint | null, reason: bigint | null, rid: bigint | null, n: bigint, ms: bigint | null, answered: bigint | null, billed: bigint | null, amount: bigint | null, x60: bigint | null];
+  const add = (r: Row): void => {
+    const status = r[0] === -1n ? null : r[0];
+    const key = Number(r[2] ?? 0n) * 64 + (status === null ? 0 : Number(status) + 1) * 8 + Number(r[1] ?? 0n);
     const g = byKey.get(key);
     if (!g) {
       byKey.set(key, {
-        status, reason: r.reason === 0n ? null : r.reason, rid: r.rid === 0n ? null : r.rid, n: r.n, ms: r.ms ?? 0n, answered: r.answered ?? 0n,
-        billed: r.billed ?? 0n, amount: r.amount ?? 0n, x60: r.x60 ?? 0n, destination: null, prefix: null, rate: null, fee: null, currency: null,
+        status, reason: r[1] === 0n ? null : r[1], rid: r[2] === 0n ? null : r[2], n: r[3], ms: r[4] ?? 0n, answered: r[5] ?? 0n,
+        billed: r[6] ?? 0n, amount: r[7] ?? 0n, x60: r[8] ?? 0n, destination: null, prefix: null, rate: null, fee: null, currency: null,
       });
       return;
     }
-    g.n += r.n;
-    g.ms = (g.ms ?? 0n) + (r.ms ?? 0n);
-    g.answered += r.answered ?? 0n;
-    g.billed = (g.billed ?? 0n) + (r.billed ?? 0n);
-    g.amount = (g.amount ?? 0n) + (r.amount ?? 0n);
-    g.x60 = (g.x60 ?? 0n) + (r.x60 ?? 0n);
+    g.n += r[3];
+    g.ms = (g.ms ?? 0n) + (r[4] ?? 0n);
+    g.answered += r[5] ?? 0n;
+    g.billed = (g.billed ?? 0n) + (r[6] ?? 0n);
+    g.amount = (g.amount ?? 0n) + (r[7] ?? 0n);
+    g.x60 = (g.x60 ?? 0n) + (r[8] ?? 0n);
   };
   const scan = (from: number | undefined, to: number | undefined): void => {
     const { sql, params } = callWhere({ carrierId, source, side, fromMs: from, toMs: to });
     const rows = ctx.db.prepare(`SELECT c.${side}_status AS status, c.${side}_reason AS reason, c.${side}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms,
         sum(c.answered) AS answered, sum(c.${side}_billed_s) AS billed, sum(c.${side}_amount_e8) AS amount, sum(c.${side}_exact_x60) AS x60
-      FROM cdrs c WHERE ${sql} GROUP BY 1, 2, 3`).safeIntegers(true).all(params) as Parameters<typeof add>[0][];
+      FROM cdrs c WHERE ${sql} GROUP BY 1, 2, 3`).safeIntegers(true).raw().all(params) as Row[];
     for (const r of rows) add(r);
   };
   const dayFrom = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
@@ -76,44 +80,57 @@ export function periodGroups(ctx: EngineContext, carrierId: number, side: Side, 
   if (dayFrom !== undefined && dayTo !== undefined && dayFrom >= dayTo) {
     scan(fromMs, toMs);
   } else {
-    const where = ['carrier_id = @carrier', 'side = @side'];
-    const params: Record<string, unknown> = { carrier: carrierId, side: sideCode(side) };
-    if (source) {
-      where.push('source = @source');
-      params.source = SOURCE_CODE[source];
+    // Whole UTC months from the month totals, the other whole days from the day totals.
+    const rollup = (table: 'cdr_daily' | 'cdr_monthly', column: 'day' | 'month', lo: number | undefined, hi: number | undefined): void => {
+      const where = ['carrier_id = @carrier', 'side = @side'];
+      const params: Record<string, unknown> = { carrier: carrierId, side: sideCode(side) };
+      if (source) {
+        where.push('source = @source');
+        params.source = SOURCE_CODE[source];
+      }
+      if (lo !== undefined) {
+        where.push(`${column} >= @lo`);
+        params.lo = lo;
+      }
+      if (hi !== undefined) {
+        where.push(`${column} < @hi`);
+        params.hi = hi;
+      }
+      const rows = ctx.db.prepare(`SELECT status, reason, rate_id AS rid, sum(calls) AS n, sum(duration_ms) AS ms, sum(answered) AS answered,
+          sum(billed_s) AS billed, sum(amount_e8) AS amount, sum(exact_x60) AS x60
+        FROM ${table} WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3`).safeIntegers(true).raw().all(params) as Row[];
+      for (const r of rows) add(r);
+    };
+    let monthFrom = dayFrom === undefined ? undefined : monthOfDay(dayFrom);
+    if (monthFrom !== undefined && firstDayOfMonth(monthFrom) < dayFrom!) monthFrom++;
+    const monthTo = dayTo === undefined ? undefined : monthOfDay(dayTo);
+    if (monthFrom !== undefined && monthTo !== undefined && monthFrom >= monthTo) rollup('cdr_daily', 'day', dayFrom, dayTo);
+    else {
+      rollup('cdr_monthly', 'month', monthFrom, monthTo);
+      if (dayFrom !== undefined && dayFrom < firstDayOfMonth(monthFrom!)) rollup('cdr_daily', 'day', dayFrom, firstDayOfMonth(monthFrom!));
+      if (dayTo !== undefined && firstDayOfMonth(monthTo!) < dayTo) rollup('cdr_daily', 'day', firstDayOfMonth(monthTo!), dayTo);
     }
-    if (dayFrom !== undefined) {
-      where.push('day >= @dayFrom');
-      params.dayFrom = dayFrom;
-    }
-    if (dayTo !== undefined) {
-      where.push('day < @dayTo');
-      params.dayTo = dayTo;
-    }
-    const rows = ctx.db.prepare(`SELECT status, reason, rate_id AS rid, sum(calls) AS n, sum(duration_ms) AS ms, sum(answered) AS answered,
-        sum(billed_s) AS billed, sum(amount_e8) AS amount, sum(exact_x60) AS x60
-      FROM cdr_daily WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3`).safeIntegers(true).all(params) as Parameters<typeof add>[0][];
-    for (const r of rows) add(r);
     if (fromMs !== undefined && fromMs < dayFrom! * DAY_MS) scan(fromMs, dayFrom! * DAY_MS);
     if (toMs !== undefined && dayTo! * DAY_MS < toMs) scan(dayTo! * DAY_MS, toMs);
   }
   const groups = [...byKey.values()].filter((g) => g.n !== 0n);
   const rated = groups.filter((g) => g.status === 0n && g.rid !== null);
   const meta = ctx.db.prepare(`SELECT id, destination, prefix, rate_per_min_e8 AS rate, connection_fee_e8 AS fee, currency FROM rates
-    WHERE id IN (SELECT value FROM json_each(?))`).safeIntegers(true);
-  const byId = new Map<bigint, { destination: string; prefix: string; rate: bigint; fee: bigint; currency: string }>();
+    WHERE id IN (SELECT value FROM json_each(?))`).safeIntegers(true).raw();
+  type Meta = [id: bigint, destination: string, prefix: string, rate: bigint, fee: bigint, currency: string];
+  const byId = new Map<number, Meta>();
   for (let i = 0; i < rated.length; i += 10_000) {
     const ids = JSON.stringify(rated.slice(i, i + 10_000).map((g) => Number(g.rid)));
-    for (const r of meta.all(ids) as { id: bigint; destination: string; prefix: string; rate: bigint; fee: bigint; currency: string }[]) byId.set(r.id, r);
+    for (const r of meta.all(ids) as Meta[]) byId.set(Number(r[0]), r);
   }
   for (const g of rated) {
-    const r = byId.get(g.rid!);
+    const r = byId.get(Number(g.rid));
     if (!r) continue;
-    g.destination = r.destination;
-    g.prefix = r.prefix;
-    g.rate = r.rate;
-    g.fee = r.fee;
-    g.currency = r.currency;
+    g.destination = r[1];
+    g.prefix = r[2];
+    g.rate = r[3];
+    g.fee = r[4];
+    g.currency = r[5];
   }
   return groups;
 }

@@ -581,6 +581,35 @@ BEGIN SELECT RAISE(ABORT, 'calls are append-only: only their rating is recompute
 CREATE TRIGGER cdrs_no_delete BEFORE DELETE ON cdrs BEGIN SELECT RAISE(ABORT, 'calls are append-only'); END;
 `,
   },
+  {
+    id: 9,
+    name: 'per-month totals of each leg (cdr_monthly), beside the per-day ones',
+    sql: `
+-- Summaries over whole UTC months (a month's invoice in UTC, a whole history) read one row per
+-- rate and month instead of one per rate and day; the days of a partial month still come from
+-- cdr_daily and the partial days at a period's edges from the calls. Kept by the same writers.
+CREATE TABLE cdr_monthly (
+  carrier_id INTEGER NOT NULL,
+  side INTEGER NOT NULL,
+  source INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  reason INTEGER NOT NULL,
+  rate_id INTEGER NOT NULL,
+  calls INTEGER NOT NULL,
+  answered INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  billed_s INTEGER NOT NULL,
+  amount_e8 INTEGER NOT NULL,
+  exact_x60 INTEGER NOT NULL,
+  PRIMARY KEY (carrier_id, side, source, month, status, reason, rate_id)
+) WITHOUT ROWID;
+INSERT INTO cdr_monthly
+  SELECT carrier_id, side, source, (CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) - 1970) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1,
+    status, reason, rate_id, sum(calls), sum(answered), sum(duration_ms), sum(billed_s), sum(amount_e8), sum(exact_x60)
+  FROM cdr_daily GROUP BY 1, 2, 3, 4, 5, 6, 7;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -37,9 +37,10 @@ function callsFile(path: string, n: number, seed: number): void {
   const r = rnd(seed);
   const numbers = ['447700900', '441632960', '336120045', '33145678', '99912345', 'abc', '1202555'];
   const lines = ['call_id,start,called,duration,disposition'];
-  const base = Date.UTC(2026, 2, 1, 0, 0, 0);
+  // 26 February to 5 March: the calls cross a month's end.
+  const base = Date.UTC(2026, 1, 26, 0, 0, 0);
   for (let i = 0; i < n; i++) {
-    const t = new Date(base + Math.floor(r() * 5 * 86_400_000));
+    const t = new Date(base + Math.floor(r() * 8 * 86_400_000));
     const stamp = t.toISOString().slice(0, 19).replace('T', ' ');
     const num = numbers[Math.floor(r() * numbers.length)]! + String(Math.floor(r() * 1000)).padStart(3, '0');
     const answered = r() > 0.2;
@@ -59,6 +60,13 @@ function fresh(): unknown[] {
         FROM cdrs WHERE vendor_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7) ORDER BY 1, 2, 3, 4, 5, 6, 7`).all();
     expect(kept.length).toBeGreaterThan(0);
     expect(kept).toEqual(again);
+    // The month totals are the day totals of each UTC month.
+    const months = db.prepare('SELECT * FROM cdr_monthly WHERE calls <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7').all() as { month: number }[];
+    const byMonth = db.prepare(`SELECT carrier_id, side, source, (CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) - 1970) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1 AS month,
+        status, reason, rate_id, sum(calls) AS calls, sum(answered) AS answered, sum(duration_ms) AS duration_ms, sum(billed_s) AS billed_s, sum(amount_e8) AS amount_e8,
+        sum(exact_x60) AS exact_x60 FROM cdr_daily GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(calls) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`).all();
+    expect(months).toEqual(byMonth);
+    expect(new Set(months.map((m) => m.month))).toEqual(new Set([(2026 - 1970) * 12 + 1, (2026 - 1970) * 12 + 2]));
     return kept;
   } finally {
     db.close();
@@ -115,10 +123,26 @@ describe('per-day totals', () => {
       ['2026-03-02T00:00:00Z', '2026-03-04T00:00:00Z', Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 4)],
       ['2026-03-02T01:00:00Z', '2026-03-02T05:30:00Z', Date.UTC(2026, 2, 2, 1), Date.UTC(2026, 2, 2, 5, 30)],
       ['2026-02-01T00:00:00Z', '2026-04-01T00:00:00Z', Date.UTC(2026, 1, 1), Date.UTC(2026, 3, 1)],
+      // Across a month's end: days of two partial months and partial days at both edges.
+      ['2026-02-27T13:00:00Z', '2026-03-02T04:00:00Z', Date.UTC(2026, 1, 27, 13), Date.UTC(2026, 2, 2, 4)],
+      // One whole month; a whole month and the days of the next; a month and a partial day before it.
+      ['2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 1)],
+      ['2026-02-01T00:00:00Z', '2026-03-03T00:00:00Z', Date.UTC(2026, 1, 1), Date.UTC(2026, 2, 3)],
+      ['2026-02-26T08:00:00Z', '2026-04-01T00:00:00Z', Date.UTC(2026, 1, 26, 8), Date.UTC(2026, 3, 1)],
+      ['2026-02-01T00:00:00Z', '2026-03-02T09:00:00Z', Date.UTC(2026, 1, 1), Date.UTC(2026, 2, 2, 9)],
+      ['2026-02-27T22:00:00Z', '2026-04-01T00:00:00Z', Date.UTC(2026, 1, 27, 22), Date.UTC(2026, 3, 1)],
     ];
     for (const [from, to, fromMs, toMs] of periods) {
       const own = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'own', side: 'buy', from, to }));
       const theirs = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'carrier', side: 'buy', from, to }));
+      const want = direct(fromMs, toMs);
+      expect(own.totals.calls + theirs.totals.calls).toBe(want.calls);
+      expect(e8(own.totals.amount) + e8(theirs.totals.amount)).toBe(want.amount);
+    }
+    // Open-ended periods: from an instant on, and up to one.
+    for (const [args, fromMs, toMs] of [[{ from: '2026-02-28T06:00:00Z' }, Date.UTC(2026, 1, 28, 6), Date.UTC(2100, 0, 1)], [{ to: '2026-03-03T07:00:00Z' }, 0, Date.UTC(2026, 2, 3, 7)]] as const) {
+      const own = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'own', side: 'buy', ...args }));
+      const theirs = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'carrier', side: 'buy', ...args }));
       const want = direct(fromMs, toMs);
       expect(own.totals.calls + theirs.totals.calls).toBe(want.calls);
       expect(e8(own.totals.amount) + e8(theirs.totals.amount)).toBe(want.amount);

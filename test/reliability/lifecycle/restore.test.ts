@@ -31,7 +31,9 @@ function rewindLatestMigration(path: string): void {
   const db = new Database(path);
   const latest = MIGRATIONS[MIGRATIONS.length - 1]!;
   for (const m of latest.sql.matchAll(/CREATE TRIGGER (\w+)/g)) db.exec(`DROP TRIGGER ${m[1]}`);
-  expect(latest.sql, 'the latest migration only adds triggers (else teach this helper to undo it)').not.toMatch(/CREATE (TABLE|INDEX)|ALTER/);
+  for (const m of latest.sql.matchAll(/CREATE (?:UNIQUE )?INDEX (\w+)/g)) db.exec(`DROP INDEX ${m[1]}`);
+  for (const m of latest.sql.matchAll(/CREATE TABLE (\w+)/g)) db.exec(`DROP TABLE ${m[1]}`);
+  expect(latest.sql, 'the latest migration only adds tables, indexes and triggers (else teach this helper to undo it)').not.toMatch(/ALTER|DROP/);
   db.prepare('DELETE FROM schema_migrations WHERE id = ?').run(latest.id);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

@@ -2,10 +2,14 @@
  * Worker-thread entry of a CDR import: reads, parses and rates the file (CdrProducer) on its own
  * thread and posts row batches to the writer, which stores them in its open transaction. Built to
  * dist/cdr-import-worker.mjs (scripts/build.mjs); the import runs in one thread when it is absent.
+ * The same worker runs the reading half of a re-rate: ranges of stored calls read, rated and
+ * compared (core/rating/rerate-range.ts), the changed calls posted to the writer.
  */
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { TrunklineError } from '../api/errors.ts';
+import { rerateRange, tableFor, type RerateSpec } from '../rating/rerate-range.ts';
+import type { VersionedRateTable } from '../rates/versioned-table.ts';
 import { CdrProducer, type ProducerSpec } from './produce.ts';
 
 /** Batches posted and not yet stored: beyond this the reader waits for the writer. */
@@ -15,7 +19,42 @@ const port = parentPort!;
 let producer: CdrProducer | null = null;
 let inFlight = 0;
 
-port.on('message', (m: { type: 'start'; spec: ProducerSpec; dbPath: string } | { type: 'ack' } | { type: 'stop' }) => {
+let rerateDb: InstanceType<typeof Database> | null = null;
+let rerateTable: { key: string; table: VersionedRateTable } | null = null;
+/** Change batches posted and not yet written; beyond IN_FLIGHT the range waits for the writer. */
+let rerateInFlight = 0;
+let rerateWake: (() => void) | null = null;
+
+type RerateMessage = { type: 'rerate'; dbPath: string; spec: RerateSpec; lo: number; hi: number } | { type: 'rerate-ack' };
+
+async function rerate(m: Extract<RerateMessage, { type: 'rerate' }>): Promise<void> {
+  // A read-only connection: its snapshot is the committed table, which the writer's open
+  // transaction (holding the write lock for the whole re-rate) changes only after we have read it.
+  rerateDb ??= new Database(m.dbPath, { readonly: true, fileMustExist: true });
+  rerateTable = tableFor(rerateDb as never, m.spec, rerateTable);
+  const result = await rerateRange(rerateDb as never, m.spec, rerateTable.table, m.lo, m.hi, async (batch) => {
+    rerateInFlight++;
+    port.postMessage({ type: 'rerate-changes', batch }, [batch.rows.buffer as ArrayBuffer]);
+    while (rerateInFlight >= IN_FLIGHT) await new Promise<void>((resolve) => (rerateWake = resolve));
+  }, (calls) => port.postMessage({ type: 'rerate-page', calls }));
+  port.postMessage({ type: 'rerate-end', result });
+}
+
+port.on('message', (m: { type: 'start'; spec: ProducerSpec; dbPath: string } | { type: 'ack' } | { type: 'stop' } | RerateMessage) => {
+  if (m.type === 'rerate') {
+    rerate(m).catch((e: unknown) => port.postMessage({
+      type: 'error',
+      error: e instanceof TrunklineError ? e.toBody() : { code: 'INTERNAL_ERROR', message: (e as Error).message ?? String(e) },
+    }));
+    return;
+  }
+  if (m.type === 'rerate-ack') {
+    rerateInFlight--;
+    const wake = rerateWake;
+    rerateWake = null;
+    wake?.();
+    return;
+  }
   if (m.type === 'ack') {
     inFlight--;
     if (inFlight < IN_FLIGHT) producer?.resume();

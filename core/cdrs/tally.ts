@@ -4,6 +4,15 @@ import type { Db } from '../db/open.ts';
 import { formatAmountE8, lineAmountE8 } from '../rating/amount.ts';
 import { REASONS } from './totals.ts';
 
+/** A tally as plain data, to cross from a worker thread and be merged. */
+export interface TallyData {
+  rated: number;
+  free: number;
+  unrated: number[];
+  amount: string;
+  perLine: [rateId: number, n: number, x60: string][] | null;
+}
+
 /** Above this a Number sum is flushed into a BigInt: every partial sum stays an exact integer. */
 const FLUSH = 2 ** 52;
 
@@ -42,6 +51,30 @@ export class SideTally {
       }
     } else if (status === STATUS_FREE) this.free++;
     else if (status === STATUS_UNRATED) this.unrated[reason ?? 1]!++;
+  }
+
+  data(): TallyData {
+    return {
+      rated: this.rated, free: this.free, unrated: [...this.unrated], amount: (this.amountBig + BigInt(this.amount)).toString(),
+      perLine: this.perLine ? [...this.perLine].map(([id, l]) => [id, l.n, l.x60.toString()]) : null,
+    };
+  }
+
+  /** Adds another tally of the same carrier and side (a range counted on another thread). */
+  merge(d: TallyData): void {
+    this.rated += d.rated;
+    this.free += d.free;
+    for (let r = 0; r < this.unrated.length; r++) this.unrated[r]! += d.unrated[r] ?? 0;
+    this.amountBig += BigInt(d.amount);
+    if (this.perLine && d.perLine) {
+      for (const [id, n, x60] of d.perLine) {
+        const l = this.perLine.get(id);
+        if (l) {
+          l.n += n;
+          l.x60 += BigInt(x60);
+        } else this.perLine.set(id, { n, x60: BigInt(x60) });
+      }
+    }
   }
 
   /** The totals, with the deck's currency and, for per-line policies, each line rounded once. */

@@ -1,17 +1,16 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { ParsedArgs, RatingRunReport } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import { DailyTotals } from '../cdrs/daily.ts';
 import { SideTally } from '../cdrs/tally.ts';
-import { callWhere } from '../cdrs/totals.ts';
 import type { EngineContext } from '../context.ts';
-import type { StoredRating } from '../db/cdrs-repo.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { VersionedRateTable } from '../rates/versioned-table.ts';
 import { isoInstant, parseInstant } from '../time/parse-date.ts';
-import { makeCallRater } from './rate-call.ts';
-
-const PAGE = 100_000;
+import { changeOf, rerateRange, type ChangeBatch, type RangeResult, type RerateSpec } from './rerate-range.ts';
 
 export function periodArgs(text: string | undefined, zone: string, flag: string): number | undefined {
   if (!text) return undefined;
@@ -20,53 +19,57 @@ export function periodArgs(text: string | undefined, zone: string, flag: string)
   return p.ms;
 }
 
+/** Re-rates spanning fewer call ids than this run on the engine's thread (a worker's start costs more). */
+const PARALLEL_FROM = (): number => Number(process.env.TRUNKLINE_RERATE_PARALLEL_FROM ?? 200_000);
+
 /**
  * Rates (or re-rates) a carrier's stored calls on one side against its deck as it stands now,
  * each call at its own start instant. Idempotent: only calls whose rating changed are written,
- * all in one transaction.
+ * all in one transaction. The calls are read, rated and compared in id ranges on two worker
+ * threads when the CDR worker is built (each reading its own snapshot of the committed table), the
+ * changed ones written here; else all on this thread.
  */
 export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run'>, job: JobContext): Promise<RatingRunReport> {
   const carrier = requireCarrier(ctx, args.carrier);
   const fromMs = periodArgs(args.from, carrier.timezone, '--from');
   const toMs = periodArgs(args.to, carrier.timezone, '--to');
   const side = args.side;
-  const rate = makeCallRater(VersionedRateTable.load(ctx.db, carrier.id, side), carrier);
-  // Paged by id: through the carrier index each page would sort all the carrier's calls again.
-  const { sql, params } = callWhere({ carrierId: carrier.id, source: args.source, side, fromMs, toMs, tableScan: true });
-  const page = ctx.db.prepare(`SELECT c.id, c.start_ms, c.called, c.duration_ms, c.answered, c.${side}_status, c.${side}_reason, c.${side}_rate_id,
-      c.${side}_billed_s, c.${side}_amount_e8, c.${side}_exact_x60, c.source FROM cdrs c WHERE ${sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`).raw();
+  const spec: RerateSpec = { carrier: { id: carrier.id, rounding: carrier.rounding, techPrefixes: carrier.techPrefixes }, side, source: args.source, fromMs, toMs };
   // Each changed call moves from its old rating's day totals to its new one's.
   const daily = new DailyTotals(ctx.db);
   const update = ctx.db.prepare(`UPDATE cdrs SET ${side}_status = ?, ${side}_reason = ?, ${side}_rate_id = ?, ${side}_billed_s = ?,
       ${side}_amount_e8 = ?, ${side}_exact_x60 = ? WHERE id = ?`);
   // The totals are counted from each call's new rating as it goes: no second pass over the calls.
   const tally = new SideTally(carrier.id, side, carrier.rounding);
-  let after = 0;
-  let calls = 0;
   let changed = 0;
+  const cancelled = (): TrunklineError => new TrunklineError('JOB_CANCELLED', 'the rating was cancelled; nothing was written');
+  const apply = (b: ChangeBatch): void => {
+    if (job.signal.aborted) throw cancelled();
+    for (let i = 0; i < b.count; i++) {
+      const c = changeOf(b, i);
+      const n = c.now;
+      update.run(n.status, n.reason, n.rateId, n.billedS, n.amountE8, n.exactX60, c.id);
+      daily.add(carrier.id, side, c.source, c.startMs, c.durationMs, c.answered, c.old, -1);
+      daily.add(carrier.id, side, c.source, c.startMs, c.durationMs, c.answered, n, 1);
+    }
+    changed += b.count;
+  };
   ctx.db.exec('BEGIN IMMEDIATE');
   try {
-    for (;;) {
-      const rows = page.all({ ...params, after }) as [number, number, string, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number][];
-      if (rows.length === 0) break;
-      const changes: [StoredRating, number][] = [];
-      for (const r of rows) {
-        const n = rate(r[2], r[1], r[3], r[4] === 1);
-        tally.add(n.status, n.reason, n.rateId, n.amountE8, n.exactX60);
-        if (n.status !== r[5] || n.reason !== r[6] || n.rateId !== r[7] || n.billedS !== r[8] || n.amountE8 !== r[9] || n.exactX60 !== r[10]) {
-          changes.push([n, r[0]]);
-          const old: StoredRating | null = r[5] === null ? null : { status: r[5], reason: r[6], rateId: r[7], billedS: r[8] ?? 0, amountE8: r[9], exactX60: r[10] ?? 0 };
-          daily.add(carrier.id, side, r[11], r[1], r[3], r[4] === 1, old, -1);
-          daily.add(carrier.id, side, r[11], r[1], r[3], r[4] === 1, n, 1);
-        }
-      }
-      for (const [n, id] of changes) update.run(n.status, n.reason, n.rateId, n.billedS, n.amountE8, n.exactX60, id);
-      calls += rows.length;
-      changed += changes.length;
-      after = rows[rows.length - 1]![0];
-      job.progress('rating', calls);
-      if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the rating was cancelled; nothing was written');
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    const maxId = (ctx.db.prepare('SELECT coalesce(max(id), 0) FROM cdrs').pluck().get() as number);
+    let calls: number;
+    if (ctx.importWorker && existsSync(ctx.importWorker) && maxId >= PARALLEL_FROM()) {
+      let table: VersionedRateTable | null = null;
+      calls = await rerateOnWorkers(ctx.importWorker, ctx.dbPath, spec, maxId, tally, apply, (n) => job.progress('rating', n), job.signal, cancelled,
+        (lo, hi) => rerateRange(ctx.db, spec, (table ??= VersionedRateTable.load(ctx.db, carrier.id, side)), lo, hi, apply));
+    } else {
+      const result = await rerateRange(ctx.db, spec, VersionedRateTable.load(ctx.db, carrier.id, side), 1, maxId + 1, apply, async (n) => {
+        job.progress('rating', n);
+        if (job.signal.aborted) throw cancelled();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      });
+      tally.merge(result.tally);
+      calls = result.calls;
     }
     daily.flush();
     const totals = tally.result(ctx.db);
@@ -79,4 +82,109 @@ export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run
     if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
     throw e;
   }
+}
+
+type WorkerReply =
+  | { type: 'rerate-changes'; batch: ChangeBatch }
+  | { type: 'rerate-page'; calls: number }
+  | { type: 'rerate-end'; result: RangeResult }
+  | { type: 'error'; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+/**
+ * Splits ids 1…maxId into ranges and runs them on two worker threads, each taking the next range
+ * when it has finished one; their changed calls are applied here (in the open transaction) as
+ * they come. A worker that cannot start leaves its ranges to the other one, or to this thread.
+ */
+function rerateOnWorkers(
+  workerPath: string, dbPath: string, spec: RerateSpec, maxId: number, tally: SideTally, apply: (b: ChangeBatch) => void,
+  progress: (calls: number) => void, signal: AbortSignal, cancelled: () => TrunklineError, fallback: (lo: number, hi: number) => Promise<RangeResult>,
+): Promise<number> {
+  const threads = Math.max(1, Math.min(2, availableParallelism()));
+  // About eight ranges per thread, so one that finishes early takes more (TRUNKLINE_RERATE_RANGE: the least ids in a range).
+  const span = Math.max(Number(process.env.TRUNKLINE_RERATE_RANGE ?? 100_000), Math.ceil(maxId / (threads * 8)));
+  const ranges: [number, number][] = [];
+  for (let lo = 1; lo <= maxId; lo += span) ranges.push([lo, Math.min(maxId + 1, lo + span)]);
+  return new Promise<number>((resolve, reject) => {
+    const workers: Worker[] = [];
+    const done = new Array<number>(threads).fill(0);
+    const current = new Array<number>(threads).fill(0);
+    let running = 0;
+    let settled = false;
+    let calls = 0;
+    const finish = (e: unknown): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (e === null) resolve(calls);
+      else reject(e);
+    };
+    const onAbort = (): void => finish(cancelled());
+    signal.addEventListener('abort', onAbort);
+    const next = (w: Worker, k: number): void => {
+      const range = ranges.shift();
+      given[k] = range ?? null;
+      if (!range) {
+        retired.add(w);
+        running--;
+        void w.terminate();
+        if (running === 0) finish(null);
+        return;
+      }
+      w.postMessage({ type: 'rerate', dbPath, spec, lo: range[0], hi: range[1] });
+      current[k] = 0;
+    };
+    const heard = new Array<boolean>(threads).fill(false);
+    const given = new Array<[number, number] | null>(threads).fill(null);
+    const retired = new Set<Worker>();
+    // A thread that cannot start (it said nothing yet, so wrote nothing) hands its range back; when
+    // none can, the rest is read on this thread.
+    const lost = (w: Worker, k: number, e: Error): void => {
+      if (settled || retired.has(w)) return;
+      if (heard[k]) {
+        finish(new TrunklineError('INTERNAL_ERROR', `a re-rating thread stopped: ${e.message}`));
+        return;
+      }
+      retired.add(w);
+      running--;
+      if (given[k]) ranges.unshift(given[k]!);
+      if (running > 0) return;
+      void (async () => {
+        for (let range = ranges.shift(); range; range = ranges.shift()) {
+          const r = await fallback(range[0], range[1]);
+          tally.merge(r.tally);
+          calls += r.calls;
+        }
+      })().then(() => finish(null), finish);
+    };
+    for (let k = 0; k < threads; k++) {
+      const w = new Worker(workerPath, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
+      workers.push(w);
+      running++;
+      w.on('message', (m: WorkerReply) => {
+        if (settled) return;
+        heard[k] = true;
+        try {
+          if (m.type === 'rerate-changes') {
+            apply(m.batch);
+            w.postMessage({ type: 'rerate-ack' });
+          } else if (m.type === 'rerate-page') {
+            current[k] = m.calls;
+            progress(done.reduce((a, b) => a + b, 0) + current.reduce((a, b) => a + b, 0));
+          } else if (m.type === 'rerate-end') {
+            tally.merge(m.result.tally);
+            calls += m.result.calls;
+            done[k]! += m.result.calls;
+            current[k] = 0;
+            next(w, k);
+          } else finish(new TrunklineError(m.error.code as never, m.error.message, m.error.details));
+        } catch (e) {
+          finish(e);
+        }
+      });
+      w.on('error', (e) => lost(w, k, e));
+      w.on('exit', (code) => lost(w, k, new Error(`exited (${code}) before its range was done`)));
+      next(w, k);
+    }
+  });
 }

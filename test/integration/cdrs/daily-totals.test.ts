@@ -188,3 +188,56 @@ describe('the reader on its own thread', () => {
     expect(threaded).toEqual(single);
   });
 });
+
+describe('the re-rate on worker threads', () => {
+  it('writes exactly what the one-thread re-rate writes, and reports the same', async () => {
+    const { existsSync } = await import('node:fs');
+    const worker = join(process.cwd(), 'dist', 'cdr-import-worker.mjs');
+    if (!existsSync(worker)) {
+      console.warn(`skipped: ${worker} is not built (npm run build)`);
+      return;
+    }
+    const { createEngine } = await import('../../../core/engine.ts');
+    const run = async (parallelFrom: string) => {
+      const w2 = openWorkspace();
+      const engine = createEngine({ dbPath: join(w2.dir, 'x.db'), importWorker: worker, clock: () => Date.parse('2026-03-10T00:00:00Z') });
+      const before = process.env.TRUNKLINE_RERATE_PARALLEL_FROM;
+      try {
+        // Single-thread import; only the re-rate differs between the two runs.
+        process.env.TRUNKLINE_RERATE_PARALLEL_FROM = '1000000000';
+        ok(await engine.dispatch('carriers.create', { name: 'V', settings: { roles: 'both', timezone: 'Europe/London', rounding: { level: 'per-line', decimals: 4, mode: 'half-even' } } }));
+        const deck = join(w2.dir, 'v1.csv');
+        writeFileSync(deck, V1);
+        ok(await engine.dispatch('decks.import', { file: deck, carrier: 'V', side: 'buy', received: '2025-12-01' }));
+        const file = join(w2.dir, 'a.csv');
+        callsFile(file, 12_000, 9);
+        ok(await engine.dispatch('cdrs.import', { file, carrier: 'V', source: 'own' }));
+        const deck2 = join(w2.dir, 'v2.csv');
+        writeFileSync(deck2, V2);
+        ok(await engine.dispatch('decks.import', { file: deck2, carrier: 'V', side: 'buy', mode: 'full', received: '2026-02-01' }));
+        process.env.TRUNKLINE_RERATE_PARALLEL_FROM = parallelFrom;
+        const first = ok(await engine.dispatch('rating.run', { carrier: 'V', side: 'buy' }));
+        const again = ok(await engine.dispatch('rating.run', { carrier: 'V', side: 'buy', from: '2026-03-01', to: '2026-03-04' }));
+        const db = engine.context.db;
+        const rows = db.prepare('SELECT * FROM cdrs ORDER BY id').raw().all();
+        const daily = db.prepare('SELECT * FROM cdr_daily ORDER BY 1, 2, 3, 4, 5, 6, 7').raw().all();
+        const monthly = db.prepare('SELECT * FROM cdr_monthly ORDER BY 1, 2, 3, 4, 5, 6, 7').raw().all();
+        return { first, again, rows, daily, monthly };
+      } finally {
+        if (before === undefined) delete process.env.TRUNKLINE_RERATE_PARALLEL_FROM;
+        else process.env.TRUNKLINE_RERATE_PARALLEL_FROM = before;
+        engine.close();
+        w2.cleanup();
+      }
+    };
+    // Ranges of 1,000 ids: twelve ranges shared by the two threads.
+    process.env.TRUNKLINE_RERATE_RANGE = '1000';
+    const threaded = await run('1');
+    delete process.env.TRUNKLINE_RERATE_RANGE;
+    const single = await run('1000000000');
+    expect(threaded.first.calls).toBe(12_000);
+    expect(threaded.first.changed).toBeGreaterThan(0);
+    expect(threaded.again.changed).toBe(0);
+    expect(threaded).toEqual(single);
+  });
+});

@@ -40,67 +40,46 @@ interface Group {
 }
 
 /**
- * One side's calls of a period grouped by status, reason and rate version: whole UTC months from
- * the per-month totals (cdr_monthly), other whole days from the per-day totals (cdr_daily), the
- * partial days at the edges from the calls themselves; then the rated groups joined to their rate
- * versions.
+ * One side's calls of a period as rows (status, reason, rate_id, calls, duration_ms, answered,
+ * billed_s, amount_e8, exact_x60) to be summed: whole UTC months from the per-month totals
+ * (cdr_monthly), other whole days from the per-day totals (cdr_daily), the partial days at the
+ * edges from the calls themselves. A not-yet-rated leg has status −1, and reason and rate 0.
  */
-export function periodGroups(ctx: EngineContext, carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): Group[] {
-  // Keyed by rate version, status and reason in one number; rows read as arrays: millions of day rows
-  // make no objects or strings of their own.
-  const byKey = new Map<number, Group>();
-  type Row = [status: bigint | null, reason: bigint | null, rid: bigint | null, n: bigint, ms: bigint | null, answered: bigint | null, billed: bigint | null, amount: bigint | null, x60: bigint | null];
-  const add = (r: Row): void => {
-    const status = r[0] === -1n ? null : r[0];
-    const key = Number(r[2] ?? 0n) * 64 + (status === null ? 0 : Number(status) + 1) * 8 + Number(r[1] ?? 0n);
-    const g = byKey.get(key);
-    if (!g) {
-      byKey.set(key, {
-        status, reason: r[1] === 0n ? null : r[1], rid: r[2] === 0n ? null : r[2], n: r[3], ms: r[4] ?? 0n, answered: r[5] ?? 0n,
-        billed: r[6] ?? 0n, amount: r[7] ?? 0n, x60: r[8] ?? 0n, destination: null, prefix: null, rate: null, fee: null, currency: null,
-      });
-      return;
+export function periodRows(carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = { carrier: carrierId, side: sideCode(side) };
+  if (source) params.source = SOURCE_CODE[source];
+  const rollup = (table: 'cdr_daily' | 'cdr_monthly', column: 'day' | 'month', lo: number | undefined, hi: number | undefined): void => {
+    const k = parts.length;
+    const where = ['carrier_id = @carrier', 'side = @side'];
+    if (source) where.push('source = @source');
+    if (lo !== undefined) {
+      where.push(`${column} >= @lo${k}`);
+      params[`lo${k}`] = lo;
     }
-    g.n += r[3];
-    g.ms = (g.ms ?? 0n) + (r[4] ?? 0n);
-    g.answered += r[5] ?? 0n;
-    g.billed = (g.billed ?? 0n) + (r[6] ?? 0n);
-    g.amount = (g.amount ?? 0n) + (r[7] ?? 0n);
-    g.x60 = (g.x60 ?? 0n) + (r[8] ?? 0n);
+    if (hi !== undefined) {
+      where.push(`${column} < @hi${k}`);
+      params[`hi${k}`] = hi;
+    }
+    parts.push(`SELECT status, reason, rate_id, calls, duration_ms, answered, billed_s, amount_e8, exact_x60 FROM ${table} WHERE ${where.join(' AND ')}`);
   };
   const scan = (from: number | undefined, to: number | undefined): void => {
-    const { sql, params } = callWhere({ carrierId, source, side, fromMs: from, toMs: to });
-    const rows = ctx.db.prepare(`SELECT c.${side}_status AS status, c.${side}_reason AS reason, c.${side}_rate_id AS rid, count(*) AS n, sum(c.duration_ms) AS ms,
-        sum(c.answered) AS answered, sum(c.${side}_billed_s) AS billed, sum(c.${side}_amount_e8) AS amount, sum(c.${side}_exact_x60) AS x60
-      FROM cdrs c WHERE ${sql} GROUP BY 1, 2, 3`).safeIntegers(true).raw().all(params) as Row[];
-    for (const r of rows) add(r);
+    const k = parts.length;
+    const w = callWhere({ carrierId, source, side, fromMs: from, toMs: to });
+    let sql = w.sql;
+    for (const [name, value] of Object.entries(w.params)) {
+      sql = sql.replaceAll(`@${name}`, `@${name}${k}`);
+      params[`${name}${k}`] = value;
+    }
+    parts.push(`SELECT coalesce(c.${side}_status, -1) AS status, coalesce(c.${side}_reason, 0) AS reason, coalesce(c.${side}_rate_id, 0) AS rate_id,
+      1 AS calls, c.duration_ms AS duration_ms, c.answered AS answered, coalesce(c.${side}_billed_s, 0) AS billed_s, coalesce(c.${side}_amount_e8, 0) AS amount_e8,
+      coalesce(c.${side}_exact_x60, 0) AS exact_x60 FROM cdrs c WHERE ${sql}`);
   };
   const dayFrom = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
   const dayTo = toMs === undefined ? undefined : Math.floor(toMs / DAY_MS);
   if (dayFrom !== undefined && dayTo !== undefined && dayFrom >= dayTo) {
     scan(fromMs, toMs);
   } else {
-    // Whole UTC months from the month totals, the other whole days from the day totals.
-    const rollup = (table: 'cdr_daily' | 'cdr_monthly', column: 'day' | 'month', lo: number | undefined, hi: number | undefined): void => {
-      const where = ['carrier_id = @carrier', 'side = @side'];
-      const params: Record<string, unknown> = { carrier: carrierId, side: sideCode(side) };
-      if (source) {
-        where.push('source = @source');
-        params.source = SOURCE_CODE[source];
-      }
-      if (lo !== undefined) {
-        where.push(`${column} >= @lo`);
-        params.lo = lo;
-      }
-      if (hi !== undefined) {
-        where.push(`${column} < @hi`);
-        params.hi = hi;
-      }
-      const rows = ctx.db.prepare(`SELECT status, reason, rate_id AS rid, sum(calls) AS n, sum(duration_ms) AS ms, sum(answered) AS answered,
-          sum(billed_s) AS billed, sum(amount_e8) AS amount, sum(exact_x60) AS x60
-        FROM ${table} WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3`).safeIntegers(true).raw().all(params) as Row[];
-      for (const r of rows) add(r);
-    };
     let monthFrom = dayFrom === undefined ? undefined : monthOfDay(dayFrom);
     if (monthFrom !== undefined && firstDayOfMonth(monthFrom) < dayFrom!) monthFrom++;
     const monthTo = dayTo === undefined ? undefined : monthOfDay(dayTo);
@@ -113,7 +92,22 @@ export function periodGroups(ctx: EngineContext, carrierId: number, side: Side, 
     if (fromMs !== undefined && fromMs < dayFrom! * DAY_MS) scan(fromMs, dayFrom! * DAY_MS);
     if (toMs !== undefined && dayTo! * DAY_MS < toMs) scan(dayTo! * DAY_MS, toMs);
   }
-  const groups = [...byKey.values()].filter((g) => g.n !== 0n);
+  return { sql: parts.join('\n    UNION ALL '), params };
+}
+
+/**
+ * One side's calls of a period grouped by status, reason and rate version (periodRows), then the
+ * rated groups joined to their rate versions.
+ */
+export function periodGroups(ctx: EngineContext, carrierId: number, side: Side, source: CdrSource | undefined, fromMs: number | undefined, toMs: number | undefined): Group[] {
+  const { sql, params } = periodRows(carrierId, side, source, fromMs, toMs);
+  type Row = [status: bigint, reason: bigint, rid: bigint, n: bigint, ms: bigint, answered: bigint, billed: bigint, amount: bigint, x60: bigint];
+  const rows = ctx.db.prepare(`SELECT status, reason, rate_id, sum(calls), sum(duration_ms), sum(answered), sum(billed_s), sum(amount_e8), sum(exact_x60)
+    FROM (${sql}) GROUP BY 1, 2, 3`).safeIntegers(true).raw().all(params) as Row[];
+  const groups: Group[] = rows.filter((r) => r[3] !== 0n).map((r) => ({
+    status: r[0] === -1n ? null : r[0], reason: r[1] === 0n ? null : r[1], rid: r[2] === 0n ? null : r[2], n: r[3], ms: r[4], answered: r[5],
+    billed: r[6], amount: r[7], x60: r[8], destination: null, prefix: null, rate: null, fee: null, currency: null,
+  }));
   const rated = groups.filter((g) => g.status === 0n && g.rid !== null);
   const meta = ctx.db.prepare(`SELECT id, destination, prefix, rate_per_min_e8 AS rate, connection_fee_e8 AS fee, currency FROM rates
     WHERE id IN (SELECT value FROM json_each(?))`).safeIntegers(true).raw();
@@ -141,40 +135,46 @@ export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary
   const fromMs = periodArgs(args.from, carrier.timezone, '--from');
   const toMs = periodArgs(args.to, carrier.timezone, '--to');
   const s = args.side;
-  const groups = periodGroups(ctx, carrier.id, s, args.source, fromMs, toMs);
+  const perLine = carrier.rounding.level === 'per-line';
+  // Summed in SQLite down to destinations (and rates, for a per-line policy: each line is rounded
+  // once): thousands of rows reach JavaScript, not one per rate version.
+  const { sql, params } = periodRows(carrier.id, s, args.source, fromMs, toMs);
+  type Row = [status: bigint, reason: bigint, destination: string | null, pmin: string | null, pmax: string | null, currency: string | null, rate: bigint | null,
+    n: bigint, ms: bigint, answered: bigint, billed: bigint, amount: bigint, x60: bigint, fees: bigint | null];
+  const rows = ctx.db.prepare(`SELECT g.status, g.reason, r.destination, min(r.prefix), max(r.prefix), max(r.currency), ${perLine ? 'r.rate_per_min_e8' : 'NULL'},
+      sum(g.calls), sum(g.duration_ms), sum(g.answered), sum(g.billed_s), sum(g.amount_e8), sum(g.exact_x60), sum(g.calls * r.connection_fee_e8)
+    FROM (${sql}) g LEFT JOIN rates r ON r.id = g.rate_id AND g.status = 0
+    GROUP BY g.status, g.reason, r.destination${perLine ? ', r.rate_per_min_e8' : ''}`).safeIntegers(true).raw().all(params) as Row[];
   const unrated = new Map<UnratedReason, { calls: number; ms: bigint }>();
   let calls = 0;
   let answered = 0;
   let ms = 0n;
-  for (const a of groups) {
-    calls += Number(a.n);
-    answered += Number(a.answered);
-    ms += a.ms ?? 0n;
-    if (a.status === 2n) {
-      const reason = REASONS[Number(a.reason ?? 1n)]!;
-      const u = unrated.get(reason) ?? { calls: 0, ms: 0n };
-      u.calls += Number(a.n);
-      u.ms += a.ms ?? 0n;
-      unrated.set(reason, u);
-    }
-  }
-  const perLine = carrier.rounding.level === 'per-line';
-  const byDest = new Map<string, { prefixes: Set<string>; n: number; ms: bigint; billed: bigint; amount: bigint; lines: Map<bigint, { x60: bigint; fees: bigint }> }>();
+  const byDest = new Map<string, { pmin: string; pmax: string; n: number; ms: bigint; billed: bigint; amount: bigint; lines: { x60: bigint; fees: bigint }[] }>();
   let currency = '';
-  for (const g of groups) {
-    if (g.status !== 0n || g.destination === null) continue;
-    currency ||= g.currency ?? '';
-    let d = byDest.get(g.destination);
-    if (!d) byDest.set(g.destination, (d = { prefixes: new Set(), n: 0, ms: 0n, billed: 0n, amount: 0n, lines: new Map() }));
-    d.prefixes.add(g.prefix!);
-    d.n += Number(g.n);
-    d.ms += g.ms ?? 0n;
-    d.billed += g.billed ?? 0n;
-    d.amount += g.amount ?? 0n;
-    const line = d.lines.get(g.rate!) ?? { x60: 0n, fees: 0n };
-    line.x60 += g.x60 ?? 0n;
-    line.fees += g.fee! * g.n;
-    d.lines.set(g.rate!, line);
+  for (const [status, reason, destination, pmin, pmax, cur, , n, rowMs, rowAnswered, billed, amount, x60, fees] of rows) {
+    // A rating whose calls all moved away (re-rated) leaves day and month rows of zero.
+    if (n === 0n) continue;
+    calls += Number(n);
+    answered += Number(rowAnswered);
+    ms += rowMs;
+    if (status === 2n) {
+      const why = REASONS[Number(reason || 1n)]!;
+      const u = unrated.get(why) ?? { calls: 0, ms: 0n };
+      u.calls += Number(n);
+      u.ms += rowMs;
+      unrated.set(why, u);
+    }
+    if (status !== 0n || destination === null) continue;
+    currency ||= cur ?? '';
+    let d = byDest.get(destination);
+    if (!d) byDest.set(destination, (d = { pmin: pmin!, pmax: pmax!, n: 0, ms: 0n, billed: 0n, amount: 0n, lines: [] }));
+    if (pmin! < d.pmin) d.pmin = pmin!;
+    if (pmax! > d.pmax) d.pmax = pmax!;
+    d.n += Number(n);
+    d.ms += rowMs;
+    d.billed += billed;
+    d.amount += amount;
+    d.lines.push({ x60, fees: fees ?? 0n });
   }
   const lines: CdrSummaryLine[] = [];
   let totalAmount = 0n;
@@ -183,12 +183,12 @@ export function summariseCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.summary
     let amount = d.amount;
     if (perLine) {
       amount = 0n;
-      for (const l of d.lines.values()) amount += lineAmountE8(l.x60, carrier.rounding, l.fees);
+      for (const l of d.lines) amount += lineAmountE8(l.x60, carrier.rounding, l.fees);
     }
     totalAmount += amount;
     totalBilled += d.billed;
     lines.push({
-      destination, prefix: d.prefixes.size === 1 ? [...d.prefixes][0]! : null, calls: d.n, minutes: minutes(d.ms, 60_000),
+      destination, prefix: d.pmin === d.pmax ? d.pmin : null, calls: d.n, minutes: minutes(d.ms, 60_000),
       billedMinutes: minutes(d.billed, 60), amount: formatAmountE8(amount),
     });
   }

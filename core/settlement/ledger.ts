@@ -160,6 +160,12 @@ export function position(ctx: EngineContext, a: ParsedArgs<'settlement.position'
       .get(carrier.id, range.fromMs, range.toMs) as number;
     if (calls > 0) warnings.push(`no invoice issued to ${carrier.name} for ${a.period} yet: receivable leaves out its ${calls} calls (issue it with \`trunkline invoices issue\`)`);
   }
+  if (carrier.roles !== 'customer' && !ledger.entries.some((e) => e.kind === 'vendor-invoice' && e.period === a.period)) {
+    // Existence only (cdrs_by_vendor answers it at once): a month of a big vendor's calls is not worth counting for a warning.
+    const sent = ctx.db.prepare('SELECT EXISTS (SELECT 1 FROM cdrs WHERE vendor_id = ? AND source = 0 AND start_ms >= ? AND start_ms < ?)').pluck()
+      .get(carrier.id, range.fromMs, range.toMs) as number;
+    if (sent) warnings.push(`no invoice from ${carrier.name} for ${a.period} imported yet: payable leaves out the calls we sent them (import it with \`trunkline invoices import\`)`);
+  }
   const { netE8: _net, ...rest } = f;
   void _net;
   return {

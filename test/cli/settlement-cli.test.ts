@@ -75,7 +75,8 @@ describe('trunkline invoices issue, invoices import, reconcile, disputes, paymen
     expect(trunkline('payments', 'add', '--carrier', PARTNER, '--amount', '3.50', '--currency', 'EUR', '--date', '2026-09-10', '--direction', 'in', '--ref', 'SEPA NL-0910').status).toBe(0);
     expect(trunkline('payments', 'add', '--carrier', PARTNER, '--amount', '2.95', '--currency', 'USD', '--date', '2026-09-25', '--direction', 'out', '--ref', 'WIRE 0925').status).toBe(0);
 
-    const st = at(oct5, '--json', 'statement', '--carrier', PARTNER, '--period', '2026-09', '--out', 'nordlink-2026-09.xlsx');
+    // Spelled as the issue writes it, --json last.
+    const st = at(oct5, 'statement', '--carrier', PARTNER, '--period', '2026-09', '--out', 'nordlink-2026-09.xlsx', '--json');
     expect(st.status).toBe(0);
     const r = JSON.parse(st.stdout) as StatementReport;
     // The --json fields the issue names, exact decimal strings.

@@ -110,6 +110,20 @@ describe('a two-way partner over two periods, on the real invoice import, reconc
     expect(dec.totals).toEqual([{ currency: 'USD', receivable: SEPTEMBER.net, payable: '0.00', buckets }]);
   });
 
+  it('the position says what is not in yet: our invoice not issued, theirs not imported', async () => {
+    const files = await writePartnerFiles(ws.dir);
+    await setUpOurSide(rpc, files);
+    expect((await position('2026-09')).warnings).toEqual([
+      'no invoice issued to Nordlink for 2026-09 yet: receivable leaves out its 2 calls (issue it with `trunkline invoices issue`)',
+      'no invoice from Nordlink for 2026-09 imported yet: payable leaves out the calls we sent them (import it with `trunkline invoices import`)',
+    ]);
+    await rpc('invoices.issue', { customer: PARTNER, period: '2026-09' });
+    await rpc('invoices.import', { file: files.invoiceSeptember, carrier: PARTNER });
+    expect((await position('2026-09')).warnings).toEqual([]);
+    // A month with no calls either way has nothing to warn about.
+    expect((await position('2026-07')).warnings).toEqual([]);
+  });
+
   it('a missing FX rate is a clear error naming the pair and the date', async () => {
     await setUpOurSide(rpc, await writePartnerFiles(ws.dir));
     await rpc('payments.add', { carrier: PARTNER, direction: 'in', amount: '100', currency: 'GBP', date: '2026-09-10' });

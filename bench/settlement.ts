@@ -2,8 +2,10 @@
  * Settlement benchmarks (issue 7), one case per process so its peak RSS is its own.
  * Usage: node bench-bundle CASE DB [N]
  *   statement-seed DB LINES EVIDENCE   a carrier with LINES sell destinations (invoice issued through the
- *                                      engine), a carrier invoice of LINES lines (issue-6 stand-in) and
- *                                      EVIDENCE own CDRs written straight into SQLite from a seed
+ *                                      engine), its invoice to us of LINES lines (a CSV imported with
+ *                                      `invoices.import`) with three disputes on it (`disputes.open`,
+ *                                      `disputes.set`), and EVIDENCE own CDRs written straight into SQLite
+ *                                      from a seed (seeding, not the product)
  *   statement DB                       timed: the statement workbook with every sheet and the evidence
  *   invoices-seed DB CUSTOMERS CDRS    CUSTOMERS customers with 200-destination sell decks (imported), and
  *                                      CDRS rated own CDRs spread over them, written straight into SQLite
@@ -14,9 +16,9 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { DisputeState } from '../core/api/recon-types.ts';
 import { createEngine } from '../core/engine.ts';
 import { chargeCall } from '../core/rating/amount.ts';
-import { insertVendorInvoice } from '../test/integration/helpers/vendor-side.ts';
 import { prng } from './generate.ts';
 
 const [name, db, a1, a2] = process.argv.slice(2);
@@ -89,14 +91,31 @@ switch (name) {
     // Every destination gets calls first (so the invoice has `lines` lines), then the rest at random.
     writeCdrs(Math.max(evidence, lines), [{ customer: c.id, vendor: v.id, rates }], 12);
     const inv = await must(engine.dispatch('invoices.issue', { customer: c.name, period: '2026-09' }));
+    // The carrier's invoice to us, as its billing system exports it: a header block, then LINES lines and a total.
     const rnd = prng(13);
-    const vlines = Array.from({ length: lines }, (_, i) => {
+    let invoiceCsv = 'Statement Partner Ltd\nInvoice No: SP-2026-09\nInvoice Date: 2026-10-01\nBilling Period: 2026-09-01 to 2026-09-30\nAll amounts in USD\n\nDestination,Code,Calls,Minutes,Rate,Amount\n';
+    let totalCents = 0n;
+    for (let i = 0; i < lines; i++) {
       const cents = 100 + Math.floor(rnd() * 100000);
-      return { prefix: String(10000 + i), destination: `Destination ${String(i).padStart(5, '0')}`, calls: 20, minutes: '31.5', rate: '0.0123', amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}` };
-    });
-    const total = vlines.reduce((t, l) => t + BigInt(l.amount.replace('.', '')), 0n);
+      totalCents += BigInt(cents);
+      invoiceCsv += `Destination ${String(i).padStart(5, '0')},${10000 + i},20,31.5,0.0123,${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}\n`;
+    }
+    invoiceCsv += `Total,,,,,${totalCents / 100n}.${String(totalCents % 100n).padStart(2, '0')}\n`;
+    const invoiceFile = join(tmpdir(), `trunkline-bench-sp-2026-09-${process.pid}.csv`);
+    writeFileSync(invoiceFile, invoiceCsv);
+    await must(engine.dispatch('invoices.import', { file: invoiceFile, carrier: c.name }));
+    // Three disputes on it through the workflow: one submitted, one partially accepted, one rejected.
+    const dispute = async (k: number, amount: string, steps: { state: DisputeState; agreed?: string }[]) => {
+      const d = await must(engine.dispatch('disputes.open', {
+        carrier: c.name, period: '2026-09', invoice: 'SP-2026-09',
+        lines: [{ cause: 'rate', destination: `Destination ${String(k).padStart(5, '0')}`, prefix: String(10000 + k), calls: 20, minutes: '31.5', amount }],
+      }));
+      for (const step of [{ state: 'submitted' as const }, ...steps]) await must(engine.dispatch('disputes.set', { id: d.id, state: step.state, agreed: step.agreed }));
+    };
+    await dispute(1, '12.50', []);
+    await dispute(2, '40.00', [{ state: 'acknowledged' }, { state: 'partially-accepted', agreed: '25.00' }]);
+    await dispute(3, '7.25', [{ state: 'acknowledged' }, { state: 'rejected' }]);
     engine.close();
-    insertVendorInvoice(db!, { carrier: c.name, number: 'SP-2026-09', from: '2026-09-01T00:00:00Z', to: '2026-10-01T00:00:00Z', currency: 'USD', issuedOn: '2026-10-01', total: `${total / 100n}.${String(total % 100n).padStart(2, '0')}`, lines: vlines });
     result = { sellLines: inv.document.lines.length, buyLines: lines, evidence: Math.max(evidence, lines) };
     process.stdout.write(JSON.stringify({ case: name, ms: Math.round(performance.now() - t0), ...result }) + '\n');
     process.exit(0);

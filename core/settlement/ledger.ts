@@ -8,7 +8,7 @@ import { isoInstant } from '../time/parse-date.ts';
 import { FxConverter } from './fx.ts';
 import { money, parseE8 } from './money.ts';
 import { addDays, dayOfMs, daysBetween, periodOfDay, periodOfMs, periodRange } from './period.ts';
-import { OPEN_DISPUTE_STATES, vendorDisputes, vendorInvoices } from './vendor-side.ts';
+import { vendorDisputes, vendorInvoices } from './vendor-side.ts';
 
 /**
  * A carrier's settlement as a ledger of dated amounts, each in the period it belongs to and
@@ -19,13 +19,12 @@ import { OPEN_DISPUTE_STATES, vendorDisputes, vendorInvoices } from './vendor-si
  *   not rewrite a closed period: it is an adjustment of the month it was issued in).
  * - The carrier's invoice for a period: −total, in that period (at its issue date, else the
  *   period's last day).
- * - A dispute withholds its claimed amount from the disputed invoice's period when it was
- *   submitted (submitted_at_ms set, or in an open state: submitted, acknowledged, escalated,
- *   accepted, partially-accepted) and was not resolved within that same period: +claimed there
- *   ("withheld"). It is resolved when it is settled, rejected or closed (settled_at_ms, else the
- *   first event into one of those states). In the period it is resolved the withholding is
- *   released: −claimed ("released", the same conversion as the withholding, so the two cancel
- *   exactly). A dispute resolved within its invoice's own period neither withholds nor releases.
+ * - A dispute withholds its claimed amount while it is open (from its events: from the move into
+ *   submitted, acknowledged, escalated, accepted or partially-accepted, to the next move into
+ *   rejected, settled or closed; see withholdingSpans): +claimed in the disputed invoice's period
+ *   ("withheld") unless it was resolved within that same period, and −claimed in the period it
+ *   was resolved ("released", at the same conversion, so the two cancel exactly). A rejected claim
+ *   escalated again is withheld again from the period it re-opened in. A draft withholds nothing.
  * - A settled dispute's credit note (agreed amount): +agreed, in the period it settled ("dispute-credit").
  * - Payments: in −amount, out +amount, in the period of their value date (converted at that date).
  *
@@ -39,10 +38,10 @@ export interface Entry extends LedgerEntry {
 
 interface DisputeTrack {
   view: Omit<SettlementDispute, 'withheld' | 'released' | 'credit'>;
-  withheldPeriod: string | null;
-  releasedPeriod: string | null;
+  /** Converted amounts withheld and released, by period. */
+  withheld: Map<string, bigint>;
+  released: Map<string, bigint>;
   creditPeriod: string | null;
-  withheldE8: bigint;
   creditE8: bigint;
 }
 
@@ -84,8 +83,6 @@ export function buildLedger(ctx: EngineContext, carrier: Carrier, fx = new FxCon
   const disputes: DisputeTrack[] = [];
   for (const d of vendorDisputes(ctx.db, carrier.id)) {
     const period = periodOfMs(d.periodFromMs, tz);
-    const resolvedPeriod = d.resolvedAtMs === null ? null : periodOfMs(d.resolvedAtMs, tz);
-    const withholds = (d.submittedAtMs !== null || OPEN_DISPUTE_STATES.has(d.state)) && (resolvedPeriod === null || resolvedPeriod > period);
     const ref = `dispute #${d.id}${d.invoiceNumber ? ` on ${d.invoiceNumber}` : ''}`;
     const track: DisputeTrack = {
       view: {
@@ -93,18 +90,23 @@ export function buildLedger(ctx: EngineContext, carrier: Carrier, fx = new FxCon
         agreed: d.agreedE8 === null ? null : money(d.agreedE8), creditNote: d.creditNote,
         submittedAt: d.submittedAtMs === null ? null : isoInstant(d.submittedAtMs), resolvedAt: d.resolvedAtMs === null ? null : isoInstant(d.resolvedAtMs),
       },
-      withheldPeriod: null, releasedPeriod: null, creditPeriod: null, withheldE8: 0n, creditE8: 0n,
+      withheld: new Map(), released: new Map(), creditPeriod: null, creditE8: 0n,
     };
-    if (withholds) {
-      const day = (d.invoiceId !== null ? invoiceDay.get(d.invoiceId) : undefined) ?? periodRange(period, tz).lastDay;
-      const c = add('withheld', period, day, ref, d.claimedE8, d.currency, 1n);
-      track.withheldPeriod = period;
-      track.withheldE8 = c.e8;
-      if (resolvedPeriod !== null) {
-        add('released', resolvedPeriod, dayOfMs(d.resolvedAtMs!, tz), ref, d.claimedE8, d.currency, -1n, c);
-        track.releasedPeriod = resolvedPeriod;
+    // One conversion for the claim (at the disputed invoice's day), so every release cancels its withholding exactly.
+    const day = (d.invoiceId !== null ? invoiceDay.get(d.invoiceId) : undefined) ?? periodRange(period, tz).lastDay;
+    let conv: { e8: bigint; rate: string | null; rateDate: string | null } | undefined;
+    d.spans.forEach((span, k) => {
+      // The first hold is withheld from the disputed invoice's period; a claim re-opened later (escalated after a rejection) from the period it re-opened in.
+      const heldIn = k === 0 ? period : periodOfMs(span.fromMs, tz);
+      const releasedIn = span.toMs === null ? null : periodOfMs(span.toMs, tz);
+      if (releasedIn !== null && releasedIn <= heldIn) return;
+      conv = add('withheld', heldIn, k === 0 ? day : dayOfMs(span.fromMs, tz), ref, d.claimedE8, d.currency, 1n, conv);
+      track.withheld.set(heldIn, (track.withheld.get(heldIn) ?? 0n) + conv.e8);
+      if (releasedIn !== null) {
+        add('released', releasedIn, dayOfMs(span.toMs!, tz), ref, d.claimedE8, d.currency, -1n, conv);
+        track.released.set(releasedIn, (track.released.get(releasedIn) ?? 0n) + conv.e8);
       }
-    }
+    });
     if (d.settledAtMs !== null && d.agreedE8 !== null && d.agreedE8 !== 0n) {
       const settledPeriod = periodOfMs(d.settledAtMs, tz);
       const c = add('dispute-credit', settledPeriod, dayOfMs(d.settledAtMs, tz), d.creditNote ? `${d.creditNote} (${ref})` : ref, d.agreedE8, d.currency, 1n);
@@ -158,6 +160,12 @@ export function position(ctx: EngineContext, a: ParsedArgs<'settlement.position'
       .get(carrier.id, range.fromMs, range.toMs) as number;
     if (calls > 0) warnings.push(`no invoice issued to ${carrier.name} for ${a.period} yet: receivable leaves out its ${calls} calls (issue it with \`trunkline invoices issue\`)`);
   }
+  if (carrier.roles !== 'customer' && !ledger.entries.some((e) => e.kind === 'vendor-invoice' && e.period === a.period)) {
+    // Existence only (cdrs_by_vendor answers it at once): a month of a big vendor's calls is not worth counting for a warning.
+    const sent = ctx.db.prepare('SELECT EXISTS (SELECT 1 FROM cdrs WHERE vendor_id = ? AND source = 0 AND start_ms >= ? AND start_ms < ?)').pluck()
+      .get(carrier.id, range.fromMs, range.toMs) as number;
+    if (sent) warnings.push(`no invoice from ${carrier.name} for ${a.period} imported yet: payable leaves out the calls we sent them (import it with \`trunkline invoices import\`)`);
+  }
   const { netE8: _net, ...rest } = f;
   void _net;
   return {
@@ -171,11 +179,11 @@ export function position(ctx: EngineContext, a: ParsedArgs<'settlement.position'
 /** The disputes that touch a period: withheld from it, released or credited in it, or against its invoices. */
 export function disputesOf(ledger: Ledger, period: string): SettlementDispute[] {
   return ledger.disputes
-    .filter((d) => d.view.period === period || d.releasedPeriod === period || d.creditPeriod === period)
+    .filter((d) => d.view.period === period || d.withheld.has(period) || d.released.has(period) || d.creditPeriod === period)
     .map((d) => ({
       ...d.view,
-      withheld: money(d.withheldPeriod === period ? d.withheldE8 : 0n),
-      released: money(d.releasedPeriod === period ? d.withheldE8 : 0n),
+      withheld: money(d.withheld.get(period) ?? 0n),
+      released: money(d.released.get(period) ?? 0n),
       credit: money(d.creditPeriod === period ? d.creditE8 : 0n),
     }));
 }

@@ -28,10 +28,37 @@ export interface VendorInvoiceLine {
   amountE8: bigint;
 }
 
-/** States in which a submitted claim is still held back from what we pay. */
+/** States in which a submitted claim is held back from what we pay. */
 export const OPEN_DISPUTE_STATES: ReadonlySet<string> = new Set(['submitted', 'acknowledged', 'escalated', 'accepted', 'partially-accepted']);
-/** States that end the withholding: settled (credit note), rejected (we pay in full), closed. */
+/** States that end the withholding: settled (credit note, or written off), rejected (we pay in full), closed. */
 export const RESOLVED_DISPUTE_STATES: ReadonlySet<string> = new Set(['settled', 'rejected', 'closed']);
+
+/** A stretch of time during which a dispute held its claim back: [fromMs, toMs), toMs null while it still does. */
+export interface WithholdingSpan {
+  fromMs: number;
+  toMs: number | null;
+}
+
+/**
+ * When a dispute withheld its claim, from its event history (issue 6's workflow appends one event
+ * per change, in order): a span opens at the first event into an open state (submitted,
+ * acknowledged, escalated, accepted, partially-accepted) and closes at the first event after it
+ * into a resolving one (rejected, settled, closed). A rejected claim that is escalated opens a new
+ * span; a rejected claim later settled (written off) or closed stays closed at its rejection, so a
+ * later step never moves a release that already happened. A draft never withholds.
+ */
+export function withholdingSpans(events: readonly { atMs: number; toState: string }[]): WithholdingSpan[] {
+  const spans: WithholdingSpan[] = [];
+  let open: WithholdingSpan | null = null;
+  for (const e of events) {
+    if (!open && OPEN_DISPUTE_STATES.has(e.toState)) spans.push((open = { fromMs: e.atMs, toMs: null }));
+    else if (open && RESOLVED_DISPUTE_STATES.has(e.toState)) {
+      open.toMs = e.atMs;
+      open = null;
+    }
+  }
+  return spans;
+}
 
 export interface VendorDispute {
   id: number;
@@ -46,7 +73,9 @@ export interface VendorDispute {
   creditNote: string | null;
   submittedAtMs: number | null;
   settledAtMs: number | null;
-  /** When the withholding ended: settled_at_ms, else the first event into rejected/settled/closed; null while open. */
+  /** When the claim was held back, from the events. */
+  spans: WithholdingSpan[];
+  /** When the dispute last stopped withholding (or, never submitted, was closed); null while open or a draft. */
   resolvedAtMs: number | null;
 }
 
@@ -70,22 +99,30 @@ export function vendorInvoiceLines(db: Db, invoiceIds: number[]): VendorInvoiceL
 }
 
 export function vendorDisputes(db: Db, carrierId: number): VendorDispute[] {
-  return (db.prepare(`SELECT d.id, d.invoice_id AS invoiceId, i.number AS invoiceNumber, coalesce(i.period_from_ms, d.period_from_ms) AS periodFromMs,
+  const rows = db.prepare(`SELECT d.id, d.invoice_id AS invoiceId, i.number AS invoiceNumber, coalesce(i.period_from_ms, d.period_from_ms) AS periodFromMs,
         d.currency, d.state, d.claimed_e8 AS claimedE8, d.agreed_e8 AS agreedE8, d.credit_note AS creditNote, d.submitted_at_ms AS submittedAtMs,
-        d.settled_at_ms AS settledAtMs,
-        (SELECT min(e.at_ms) FROM dispute_events e WHERE e.dispute_id = d.id AND e.to_state IN ('settled', 'rejected', 'closed')) AS resolvedEventMs
-      FROM disputes d LEFT JOIN vendor_invoices i ON i.id = d.invoice_id WHERE d.carrier_id = ? ORDER BY d.id`).safeIntegers(true).all(carrierId) as Record<string, unknown>[])
-    .map((r) => {
-      const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-      const state = r.state as string;
-      const settledAtMs = n(r.settledAtMs);
-      const resolvedEventMs = n(r.resolvedEventMs);
-      let resolvedAtMs: number | null = null;
-      if (RESOLVED_DISPUTE_STATES.has(state)) resolvedAtMs = settledAtMs ?? resolvedEventMs ?? n(r.submittedAtMs);
-      return {
-        id: Number(r.id), invoiceId: n(r.invoiceId), invoiceNumber: r.invoiceNumber as string | null, periodFromMs: Number(r.periodFromMs),
-        currency: r.currency as string, state, claimedE8: r.claimedE8 as bigint, agreedE8: r.agreedE8 as bigint | null,
-        creditNote: r.creditNote as string | null, submittedAtMs: n(r.submittedAtMs), settledAtMs, resolvedAtMs,
-      };
-    });
+        d.settled_at_ms AS settledAtMs
+      FROM disputes d LEFT JOIN vendor_invoices i ON i.id = d.invoice_id WHERE d.carrier_id = ? ORDER BY d.id`).safeIntegers(true).all(carrierId) as Record<string, unknown>[];
+  const events = new Map<number, { atMs: number; toState: string }[]>();
+  for (const e of db.prepare(`SELECT e.dispute_id AS id, e.at_ms AS atMs, e.to_state AS toState FROM dispute_events e JOIN disputes d ON d.id = e.dispute_id
+      WHERE d.carrier_id = ? ORDER BY e.dispute_id, e.seq`).all(carrierId) as { id: number; atMs: number; toState: string }[]) {
+    const list = events.get(e.id) ?? [];
+    list.push({ atMs: e.atMs, toState: e.toState });
+    events.set(e.id, list);
+  }
+  return rows.map((r) => {
+    const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+    const id = Number(r.id);
+    const state = r.state as string;
+    const history = events.get(id) ?? [];
+    const spans = withholdingSpans(history);
+    const last = spans[spans.length - 1];
+    let resolvedAtMs: number | null = null;
+    if (RESOLVED_DISPUTE_STATES.has(state)) resolvedAtMs = last ? last.toMs : (history.find((e) => RESOLVED_DISPUTE_STATES.has(e.toState))?.atMs ?? null);
+    return {
+      id, invoiceId: n(r.invoiceId), invoiceNumber: r.invoiceNumber as string | null, periodFromMs: Number(r.periodFromMs),
+      currency: r.currency as string, state, claimedE8: r.claimedE8 as bigint, agreedE8: r.agreedE8 as bigint | null,
+      creditNote: r.creditNote as string | null, submittedAtMs: n(r.submittedAtMs), settledAtMs: n(r.settledAtMs), spans, resolvedAtMs,
+    };
+  });
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test as base, expect } from '@playwright/test';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -18,8 +19,12 @@ export interface WebHost {
   upload(path: string, name: string): Promise<string>;
 }
 
-/** Starts `trunkline serve` on a fresh workspace in a temp folder, and stops it after the test. */
-async function startHost(seedDemo: boolean): Promise<{ host: WebHost; stop(): Promise<void> }> {
+/**
+ * Starts `trunkline serve` on a fresh workspace in a temp folder, and stops it after the test.
+ * With `now` (an ISO instant), the host's clock stands at that instant (test/helpers/fake-now.mjs),
+ * for specs that play a given day of a month.
+ */
+async function startHost(seedDemo: boolean, now?: string): Promise<{ host: WebHost; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-e2e-'));
   const dbPath = join(dir, 'workspace.db');
   const bin = join(ROOT, 'bin', 'trunkline.mjs');
@@ -28,7 +33,10 @@ async function startHost(seedDemo: boolean): Promise<{ host: WebHost; stop(): Pr
       spawn(process.execPath, [bin, '--db', dbPath, 'demo'], { stdio: 'ignore' }).on('exit', (code) => (code === 0 ? done() : fail(new Error(`demo exited ${code}`))));
     });
   }
-  const child: ChildProcess = spawn(process.execPath, [bin, '--db', dbPath, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const clock = now ? ['--import', pathToFileURL(join(ROOT, 'test', 'helpers', 'fake-now.mjs')).href] : [];
+  const child: ChildProcess = spawn(process.execPath, [...clock, bin, '--db', dbPath, 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: now ? { ...process.env, TRUNKLINE_TEST_NOW: now } : process.env,
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((done, fail) => {
@@ -69,9 +77,11 @@ async function startHost(seedDemo: boolean): Promise<{ host: WebHost; stop(): Pr
   };
 }
 
-export const test = base.extend<{ host: WebHost; demoHost: WebHost }>({
-  host: async ({}, use) => {
-    const h = await startHost(false);
+export const test = base.extend<{ host: WebHost; demoHost: WebHost; hostNow: string | undefined }>({
+  /** The instant the web host believes it is (`test.use({ hostNow: '…' })`); default: the real clock. */
+  hostNow: [undefined, { option: true }],
+  host: async ({ hostNow }, use) => {
+    const h = await startHost(false, hostNow);
     await use(h.host);
     await h.stop();
   },

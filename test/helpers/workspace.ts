@@ -25,11 +25,11 @@ export interface Workspace {
   cleanup(): void;
 }
 
-/** A fresh folder and a real SQLite workspace file in it, opened with the fixed clock. */
-export function openWorkspace(prefix = 'trunkline-it-'): Workspace {
+/** A fresh folder and a real SQLite workspace file in it, opened with the fixed clock (or the test's own). */
+export function openWorkspace(prefix = 'trunkline-it-', clock: () => number = fixedClock): Workspace {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const dbPath = join(dir, 'workspace.db');
-  const engine = createEngine({ dbPath, clock: fixedClock, actor: 'tester' });
+  const engine = createEngine({ dbPath, clock, actor: 'tester' });
   let closed = false;
   return {
     dir,

@@ -39,10 +39,9 @@ beforeAll(async () => {
   ok(await engine.dispatch('decks.import', { file: join(DECKS, 'carrierx-v1-full.csv'), carrier: 'Audit', side: 'buy', received: '2026-09-20' }));
   ok(await engine.dispatch('decks.import', { file: join(DECKS, 'carrierx-v3-full.csv'), carrier: 'Audit', side: 'buy', received: '2026-10-25' }));
   ok(await engine.dispatch('cdrs.import', { file: join(ROOT, 'fixtures', 'cdrs', 'carrier-generic.csv'), carrier: 'Audit', source: 'carrier', timezone: 'UTC' }));
-  // A dispute with its events, written as the dispute workflow will (the table is migration 5's).
-  engine.context.db.exec(`INSERT INTO disputes (id, carrier_id, period_from_ms, period_to_ms, currency, state, claimed_e8, created_at_ms, created_by)
-    VALUES (1, 1, 0, 1, 'USD', 'submitted', 100, 0, 'auditor');
-    INSERT INTO dispute_events (dispute_id, seq, at_ms, actor, from_state, to_state) VALUES (1, 1, 0, 'auditor', NULL, 'draft'), (1, 2, 1, 'auditor', 'draft', 'submitted');`);
+  // A dispute with its events, through the dispute workflow: opened by hand (a draft), then submitted.
+  const dispute = ok(await engine.dispatch('disputes.open', { carrier: 'Audit', period: '2026-10', lines: [{ cause: 'volume', destination: 'United Kingdom', amount: '1.00' }] }));
+  ok(await engine.dispatch('disputes.set', { id: dispute.id, state: 'submitted' }));
 });
 afterAll(() => {
   engine.close();

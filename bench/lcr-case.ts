@@ -86,6 +86,7 @@ switch (name) {
       });
     })();
     // Own calls of the customer, generated inside SQLite: numbers under the base deck's codes, 20 % unanswered.
+    // (The counter is cast to an integer: a bound Number is a REAL, and the numbers would end in ".0".)
     db.exec('CREATE TEMP TABLE bench_codes (i INTEGER PRIMARY KEY, code TEXT NOT NULL)');
     const code = db.prepare('INSERT INTO bench_codes (i, code) VALUES (?, ?)');
     db.transaction(() => base.forEach((r, i) => code.run(i, r.code)))();
@@ -97,7 +98,7 @@ switch (name) {
     const chunk = 1_000_000;
     for (let from = 0; from < CDRS; from += chunk) {
       const n = Math.min(chunk, CDRS - from);
-      db.prepare(`WITH RECURSIVE s(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?)
+      db.prepare(`WITH RECURSIVE s(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?)
         INSERT INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered, customer_id, vendor_id)
         SELECT ?, 0, ?, ? + (i * ?) / ?, i, NULL, '4420' || (i % 100000),
           (SELECT code FROM bench_codes WHERE i = (s.i * 7919) % ?) || substr('0000000000' || ((s.i * 104729) % 10000000000), -8),

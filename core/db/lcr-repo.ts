@@ -66,23 +66,28 @@ export class LcrRepo {
       count: 0, ids: new Float64Array(n), prefixes: [], destinations: [], kind: new Uint8Array(n), rateE8: new Float64Array(n), feeE8: new Float64Array(n),
       first: new Int32Array(n), next: new Int32Array(n), min: new Int32Array(n), grace: new Int32Array(n), fromMs: new Float64Array(n), currency: null,
     });
-    const where = `carrier_id = ? AND side = ? AND superseded_by_import_id IS NULL AND effective_from_ms <= ? AND (effective_to_ms IS NULL OR effective_to_ms > ?)`;
+    let capacity = 1 << 16;
+    let rows = alloc(capacity);
     // Terms and kind travel packed in one integer: reading columns into JS costs more than SQLite's arithmetic.
-    // All rows in one call into SQLite (not one call a row), then into flat arrays of the exact size.
-    const all = this.db.prepare(`SELECT id, prefix, destination, coalesce(rate_per_min_e8, 0), connection_fee_e8,
+    const stmt = this.db.prepare(`SELECT id, prefix, destination, coalesce(rate_per_min_e8, 0), connection_fee_e8,
         (first_increment_s * ${T1} + next_increment_s * ${T2} + min_duration_s * ${T3} + grace_s) * 4
           + CASE kind WHEN 'rate' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END, effective_from_ms
-      FROM rates WHERE ${where} ORDER BY prefix`).raw().all(carrierId, side, atMs, atMs) as [number, string, string, number, number, number, number][];
-    const n = all.length;
-    const rows = alloc(n);
-    const prefixes = new Array<string>(n);
-    const destinations = new Array<string>(n);
+      FROM rates WHERE carrier_id = ? AND side = ? AND superseded_by_import_id IS NULL
+        AND effective_from_ms <= ? AND (effective_to_ms IS NULL OR effective_to_ms > ?)
+      ORDER BY prefix`).raw();
     let i = 0;
-    for (; i < n; i++) {
-      const r = all[i]!;
+    for (const r of stmt.iterate(carrierId, side, atMs, atMs) as Iterable<[number, string, string, number, number, number, number]>) {
+      if (i === capacity) {
+        capacity *= 2;
+        const bigger = alloc(capacity);
+        for (const k of ['ids', 'kind', 'rateE8', 'feeE8', 'first', 'next', 'min', 'grace', 'fromMs'] as const) (bigger[k] as Float64Array).set(rows[k] as Float64Array);
+        bigger.prefixes = rows.prefixes;
+        bigger.destinations = rows.destinations;
+        rows = bigger;
+      }
       rows.ids[i] = r[0];
-      prefixes[i] = r[1];
-      destinations[i] = r[2];
+      rows.prefixes.push(r[1]);
+      rows.destinations.push(r[2]);
       rows.rateE8[i] = r[3];
       rows.feeE8[i] = r[4];
       const packed = r[5];
@@ -97,9 +102,8 @@ export class LcrRepo {
       rows.min[i] = min;
       rows.grace[i] = grace;
       rows.fromMs[i] = r[6];
+      i++;
     }
-    rows.prefixes = prefixes;
-    rows.destinations = destinations;
     rows.count = i;
     rows.currency = this.deckCurrency(carrierId, side);
     return rows;

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Side } from '../api/contract.ts';
 import type { Db } from './open.ts';
 
@@ -31,22 +32,18 @@ export interface WhatIfFilter {
   toMs: number;
 }
 
-/** One group of calls as they were routed: vendor, rating status and the rate version that priced them. */
-export interface RoutedGroup {
-  vendorId: number | null;
-  status: number | null;
-  rateId: number | null;
-  calls: number;
-  billedS: bigint;
-  amountE8: bigint;
-  exactX60: bigint;
-  destination: string | null;
-  rateE8: number | null;
-  feeE8: number | null;
-}
+/**
+ * One call of a what-if period as the scan reads it (raw columns): [called, leg, duration_ms,
+ * buy_rate_id, buy_billed_s, amount] (amount: buy_exact_x60 per line, else buy_amount_e8). `leg` is the vendor's id for a call rated
+ * on a vendor's deck (buy_status 0 with a vendor), else -1 free, -2 unrated, -3 not rated; only the
+ * first kind carries the other columns. An amount beyond 2^53 − 1 comes as decimal text (exact).
+ */
+export type WhatIfCall = [string | null, number, number | null, number | null, number | null, number | string | null];
 
 /** SQL for least-cost routing: deck snapshots, a stamp of what the tables were built from, and the calls of a what-if. */
 export class LcrRepo {
+  private readonly whatIfStatements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
 
   /**
@@ -117,29 +114,49 @@ export class LcrRepo {
     return (this.db.prepare('SELECT currency FROM deck_imports WHERE carrier_id = ? AND side = ? ORDER BY id DESC LIMIT 1').pluck().get(carrierId, side) as string | undefined) ?? null;
   }
 
-  /** The calls as routed, summed in SQLite by vendor, status and rate version (with the version's destination and price). */
-  routedGroups(f: WhatIfFilter): RoutedGroup[] {
-    const stmt = this.db.prepare(`SELECT g.vendor_id, g.status, g.rid, g.n, g.billed, g.amount, g.x60, r.destination, r.rate_per_min_e8, r.connection_fee_e8
-      FROM (SELECT c.vendor_id, c.buy_status AS status, c.buy_rate_id AS rid, count(*) AS n, coalesce(sum(c.buy_billed_s), 0) AS billed,
-              coalesce(sum(c.buy_amount_e8), 0) AS amount, coalesce(sum(c.buy_exact_x60), 0) AS x60
-            FROM cdrs c WHERE c.${f.leg} = @carrier AND c.source = 0 AND c.start_ms >= @from AND c.start_ms < @to GROUP BY 1, 2, 3) g
-      LEFT JOIN rates r ON r.id = g.rid AND g.status = 0`).raw().safeIntegers(true);
-    // Streamed into compact objects: a month can use hundreds of thousands of rate versions.
-    const out: RoutedGroup[] = [];
-    for (const r of stmt.iterate({ carrier: f.carrierId, from: f.fromMs, to: f.toMs }) as Iterable<[bigint | null, bigint | null, bigint | null, bigint, bigint, bigint, bigint, string | null, bigint | null, bigint | null]>) {
-      out.push({
-        vendorId: r[0] === null ? null : Number(r[0]), status: r[1] === null ? null : Number(r[1]), rateId: r[2] === null ? null : Number(r[2]),
-        calls: Number(r[3]), billedS: r[4], amountE8: r[5], exactX60: r[6], destination: r[7], rateE8: r[8] === null ? null : Number(r[8]),
-        feeE8: r[9] === null ? null : Number(r[9]),
-      });
-    }
-    return out;
+  /**
+   * The vendors among `candidates` with own calls rated on their buy deck on a day touching
+   * [fromMs, toMs), by the per-day totals (any customer's calls: a superset of one leg's vendors).
+   */
+  vendorsRatedBetween(candidates: number[], fromMs: number, toMs: number): number[] {
+    const stmt = this.db.prepare(`SELECT 1 FROM cdr_daily WHERE carrier_id = ? AND side = 0 AND source = 0 AND day >= ? AND day <= ? AND status = 0 LIMIT 1`).pluck();
+    const first = Math.floor(fromMs / 86_400_000);
+    const last = Math.floor((toMs - 1) / 86_400_000);
+    return candidates.filter((id) => stmt.get(id, first, last) !== undefined);
   }
 
-  /** The calls rated as routed that started in [fromMs, toMs): [start_ms, called, duration_ms, buy_rate_id] each, through the leg's index. */
-  routedCallsWindow(f: WhatIfFilter, fromMs: number, toMs: number): [number, string, number, number][] {
-    return this.db.prepare(`SELECT c.start_ms, c.called, c.duration_ms, c.buy_rate_id FROM cdrs c
-      WHERE c.${f.leg} = ? AND c.source = 0 AND c.start_ms >= ? AND c.start_ms < ? AND c.buy_status = 0`).raw().all(f.carrierId, fromMs, toMs) as
-      [number, string, number, number][];
+  /**
+   * The calls of a what-if that started in [fromMs, toMs), through the leg's index: one row a call
+   * (WhatIfCall), the rated ones with what the scan needs, the others with their kind only. The
+   * amount column is buy_exact_x60 for calls to the vendors listed in `perLine`, else buy_amount_e8.
+   */
+  whatIfCalls(f: WhatIfFilter, perLine: number[], fromMs: number, toMs: number): WhatIfCall[] {
+    const key = `${f.leg}:${perLine.join(',')}`;
+    let stmt = this.whatIfStatements.get(key);
+    if (!stmt) {
+      const rated = 'c.buy_status = 0 AND c.vendor_id IS NOT NULL';
+      const exact = (col: string) => `CASE WHEN ${col} BETWEEN -9007199254740991 AND 9007199254740991 THEN ${col} ELSE CAST(${col} AS TEXT) END`;
+      const amount = perLine.length === 0 ? exact('c.buy_amount_e8')
+        : `CASE WHEN c.vendor_id IN (${perLine.map(Number).join(',')}) THEN ${exact('c.buy_exact_x60')} ELSE ${exact('c.buy_amount_e8')} END`;
+      stmt = this.db.prepare(`SELECT CASE WHEN ${rated} THEN c.called END,
+          CASE WHEN ${rated} THEN c.vendor_id WHEN c.buy_status = 1 THEN -1 WHEN c.buy_status = 2 THEN -2 ELSE -3 END,
+          CASE WHEN ${rated} THEN c.duration_ms END, CASE WHEN ${rated} THEN c.buy_rate_id END, CASE WHEN ${rated} THEN c.buy_billed_s END,
+          CASE WHEN ${rated} THEN ${amount} END
+        FROM cdrs c WHERE c.${f.leg} = ? AND c.source = 0 AND c.start_ms >= ? AND c.start_ms < ?`).raw();
+      this.whatIfStatements.set(key, stmt);
+    }
+    return stmt.all(f.carrierId, fromMs, toMs) as WhatIfCall[];
+  }
+
+  /** Destination, rate and fee of rate versions by id (any version, superseded too); absent ids are deleted ones. */
+  ratesById(ids: number[]): Map<number, { destination: string; rateE8: number | null; feeE8: number | null }> {
+    const out = new Map<number, { destination: string; rateE8: number | null; feeE8: number | null }>();
+    const stmt = this.db.prepare('SELECT id, destination, rate_per_min_e8, connection_fee_e8 FROM rates WHERE id IN (SELECT value FROM json_each(?))').raw();
+    for (let i = 0; i < ids.length; i += 50_000) {
+      for (const r of stmt.iterate(JSON.stringify(ids.slice(i, i + 50_000))) as Iterable<[number, string, number | null, number | null]>) {
+        out.set(r[0], { destination: r[1], rateE8: r[2], feeE8: r[3] });
+      }
+    }
+    return out;
   }
 }

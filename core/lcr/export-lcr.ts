@@ -18,6 +18,11 @@ export interface Sheet {
   /** Columns written as numbers with a rate format in XLSX. */
   rateColumns: ReadonlySet<number>;
   rows: () => Generator<LcrCell[]>;
+  /**
+   * The same rows as CSV text, in chunks of about a megabyte with their row counts: what `rows`
+   * gives, written as `writeCsv` writes it, without a cell array per row (a long table has ~1M rows).
+   */
+  csvChunks?: () => Generator<{ text: string; rows: number }>;
 }
 
 function cancelled(): TrunklineError {
@@ -68,6 +73,41 @@ export function longSheet(t: LcrTable, prefixes: Int32Array, view: RouteView): S
           ];
         }
       }
+    },
+    *csvChunks() {
+      // Byte for byte what writeCsv makes of rows(): text cells through csvField, numbers and rates as they are.
+      const V = t.vendors.length;
+      const chosen = new Int8Array(V);
+      const names = t.vendors.map((d) => csvField(d.name));
+      let text = '';
+      let rows = 0;
+      for (const p of prefixes) {
+        const sr = t.sellRow[p]!;
+        const sell = t.sell && sr >= 0 ? t.sell.rows.rateE8[sr]! : null;
+        const sellText = sell === null ? '' : formatScaled(sell);
+        const lead = `${csvField(t.prefixes[p]!)},${csvField(t.destinations[p]!)},`;
+        const n = routesOf(t, p, view, chosen);
+        if (n === 0) {
+          text += `${lead},,,,,,${sellText},\n`;
+          rows++;
+        }
+        for (let k = 0; k < n; k++) {
+          const v = chosen[k]!;
+          const deck = t.vendors[v]!;
+          const row = t.cell[p * V + v]!;
+          const r = deck.rows;
+          // Nothing kept across rows: short-lived strings are what the young generation collects cheaply.
+          const route = `${names[v]!},${formatScaled(r.rateE8[row]!)},${r.first[row]!},${r.next[row]!},${formatScaled(deck.costE8[row]!)}`;
+          text += sell === null ? `${lead}${k + 1},${route},,\n` : `${lead}${k + 1},${route},${sellText},${formatScaled(sell - r.rateE8[row]!)}\n`;
+          rows++;
+        }
+        if (text.length > 1 << 16) {
+          yield { text, rows };
+          text = '';
+          rows = 0;
+        }
+      }
+      if (rows > 0) yield { text, rows };
     },
   };
 }
@@ -144,7 +184,15 @@ export async function writeCsv(path: string, sheet: Sheet, job: JobContext): Pro
   // A rate cell is an exact decimal the engine wrote: it needs no escaping.
   const plain = sheet.rateColumns;
   try {
-    for (const row of sheet.rows()) {
+    if (sheet.csvChunks) {
+      for (const chunk of sheet.csvChunks()) {
+        count += chunk.rows;
+        if (!out.write(buffer + chunk.text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+        buffer = '';
+        job.progress('writing', count);
+        if (job.signal.aborted) throw cancelled();
+      }
+    } else for (const row of sheet.rows()) {
       let line = '';
       for (let i = 0; i < row.length; i++) {
         const c = row[i]!;

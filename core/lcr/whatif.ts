@@ -7,6 +7,17 @@
  *
  * Only calls rated as routed are compared (free calls cost nothing either way; unrated ones have no
  * actual cost to compare). The vendor a call went to always counts as a candidate.
+ *
+ * How it is fast (10M calls in one scan; test/integration/lcr/whatif-fast.test.ts holds it to the
+ * straightforward version on random data):
+ * - One pass over the leg's index in time windows that never straddle a rate change (an "epoch"):
+ *   within one, each vendor's match for a number is its match for the number's longest prefix in the
+ *   union of all decks, computed per epoch by sorted merges. The calls as routed are summed in the
+ *   same pass, per (vendor, rate version), instead of a GROUP BY over the period.
+ * - A call is priced first on the route it took and on the lowest rate for its prefix; another
+ *   vendor is priced only if its lower bound (duration × rate, less one rounding step for per-call
+ *   rounding) could beat the best so far. A route never priced could not have won, ties included.
+ * - Sums are exact: Numbers while safe, carried into BigInt (Sums); no per-call strings or objects.
  */
 import type { Carrier, LcrWhatIf, LcrWhatIfLine, ParsedArgs } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
@@ -26,39 +37,74 @@ import { longestMatches, mergeSorted, orderVendors } from './build-lcr.ts';
 import { checkCurrencies, resolveVendors } from './load-lcr.ts';
 
 const FLUSH = 2 ** 52;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_DIGITS = 20;
+const HOUR = 3_600_000;
 
-/** Exact sums per slot: Numbers while they are safe, carried into BigInt before they are not. */
+/** Exact sums per slot, growing with the slots: Numbers while they are safe, carried into BigInt before they are not. */
 class Sums {
-  private readonly small: Float64Array;
-  private readonly big: bigint[];
-  constructor(n: number) {
+  private small: Float64Array;
+  private readonly big: bigint[] = [];
+  constructor(n = 1024) {
     this.small = new Float64Array(n);
-    this.big = new Array<bigint>(n).fill(0n);
+  }
+
+  private room(i: number): void {
+    let n = this.small.length;
+    while (n <= i) n *= 2;
+    const bigger = new Float64Array(n);
+    bigger.set(this.small);
+    this.small = bigger;
   }
 
   add(i: number, v: number): void {
+    if (i >= this.small.length) this.room(i);
     const s = this.small[i]! + v;
-    if (s < FLUSH) this.small[i] = s;
+    if (s < FLUSH && s > -FLUSH) this.small[i] = s;
     else {
-      this.big[i] = this.big[i]! + BigInt(this.small[i]!) + BigInt(v);
+      this.big[i] = (this.big[i] ?? 0n) + BigInt(this.small[i]!) + BigInt(v);
       this.small[i] = 0;
     }
   }
 
   addBig(i: number, v: bigint): void {
-    this.big[i] = this.big[i]! + v;
+    if (i >= this.small.length) this.room(i);
+    this.big[i] = (this.big[i] ?? 0n) + v;
+  }
+
+  /** A value as SQLite gave it: a safe integer, decimal text beyond (exact), or null (0). */
+  addStored(i: number, v: number | string | bigint | null): void {
+    if (v === null) return;
+    if (typeof v === 'number') this.add(i, v);
+    else this.addBig(i, BigInt(v));
   }
 
   get(i: number): bigint {
-    return this.big[i]! + BigInt(this.small[i]!);
+    return (this.big[i] ?? 0n) + BigInt(i < this.small.length ? this.small[i]! : 0);
   }
 }
 
-interface Line {
-  dest: number;
-  vendor: number;
-  x60: bigint;
-  fees: bigint;
+/** A growable Float64Array of counts. */
+class Counts {
+  a: Float64Array;
+  constructor(n = 1024) {
+    this.a = new Float64Array(n);
+  }
+
+  inc(i: number, by = 1): void {
+    if (i >= this.a.length) {
+      let n = this.a.length;
+      while (n <= i) n *= 2;
+      const bigger = new Float64Array(n);
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[i]! += by;
+  }
+
+  get(i: number): number {
+    return i < this.a.length ? this.a[i]! : 0;
+  }
 }
 
 function percent(part: bigint, whole: bigint): string | null {
@@ -77,91 +123,92 @@ function minutes(seconds: bigint): string {
   return `${s.slice(0, -4)}.${s.slice(-4)}`;
 }
 
+/** A vendor deck loaded for the scan ("slot", in tie-break order). */
+interface Slot {
+  carrier: Carrier;
+  table: VersionedRateTable;
+  policy: RoundingPolicy;
+  unit: number;
+  tech: readonly string[];
+  candidate: boolean;
+  /** What rounding can take off 60 × duration × rate: 60 steps per call, none per line, unbounded per increment (no pruning). */
+  slackX60: number;
+}
+
+/** What one pass over the period found: the calls as routed, per (vendor, rate version) group, and their cheapest routes. */
+interface Scan {
+  /** Vendors with rated calls that were not loaded: the pass must run again with them. */
+  missing: Set<number>;
+  notCompared: { free: number; unratedAsRouted: number; notRated: number };
+  /** Per group: its slot and rate version id. */
+  groupSlot: number[];
+  groupRate: number[];
+  calls: Counts;
+  billed: Sums;
+  /** Σ stored amounts: buy_exact_x60 for a per-line vendor, else buy_amount_e8. */
+  amount: Sums;
+  /** Per group: Σ cheapest amounts of its calls priced per call or increment; calls already on a cheapest route. */
+  cheapest: Sums;
+  already: Counts;
+  /** Per group × slot: calls whose cheapest route was that slot. */
+  groupSlotCalls: Counts;
+  /** Per slot: Σ cheapest amounts per call or increment; calls. */
+  cheapestBySlot: Sums;
+  cheapestCalls: Counts;
+  /** Per-line cheapest: (group, slot, rate) lines with Σ exactX60 and Σ fees. */
+  lineGroup: number[];
+  lineSlot: number[];
+  lineRate: number[];
+  lineX60: Sums;
+  lineFees: Sums;
+}
+
 export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>, job: JobContext): Promise<LcrWhatIf> {
   const who = requireCarrier(ctx, (args.customer ?? args.carrier)!);
   const fromMs = periodArgs(args.from, who.timezone, '--from')!;
   const toMs = periodArgs(args.to, who.timezone, '--to')!;
   if (!(toMs > fromMs)) throw new TrunklineError('INVALID_ARGUMENTS', `--to ${isoInstant(toMs)} must be after --from ${isoInstant(fromMs)}`);
   const filter: WhatIfFilter = { leg: args.customer ? 'customer_id' : 'vendor_id', carrierId: who.id, fromMs, toMs };
-
-  job.progress('summing calls as routed', 0);
-  const groups = ctx.lcr.routedGroups(filter);
   const selected = resolveVendors(ctx, args.vendors);
   const selectedIds = new Set(selected.map((v) => v.id));
-  const byId = new Map<number, Carrier>(selected.map((v) => [v.id, v]));
-  for (const g of groups) {
-    if (g.status === 0 && g.vendorId !== null && !byId.has(g.vendorId)) {
-      const c = ctx.carriers.byId(g.vendorId);
-      if (c) byId.set(c.id, c);
-    }
-  }
-  const vendors = orderVendors([...byId.values()].map((c) => ({ ...c, carrierId: c.id })));
-  const currency = checkCurrencies(ctx, vendors, null);
-  const V = vendors.length;
-  const vIndex = new Map(vendors.map((v, i) => [v.id, i]));
-  const policies: RoundingPolicy[] = vendors.map((v) => v.rounding);
-  const tech = vendors.map((v) => v.techPrefixes);
 
-  // Destinations: those of the rate versions that priced the calls as routed.
-  const destIndex = new Map<string, number>();
-  const destNames: string[] = [];
-  const rateDest = new Map<number, number>();
-  const destOf = (name: string) => {
-    let d = destIndex.get(name);
-    if (d === undefined) {
-      d = destNames.length;
-      destIndex.set(name, d);
-      destNames.push(name);
-    }
-    return d;
-  };
-  for (const g of groups) if (g.status === 0 && g.rateId !== null) rateDest.set(g.rateId, destOf(g.destination ?? '(rate deleted)'));
-  const D = destNames.length;
-  const actual = new Sums(D);
-  const actualByVendor = new Sums(V);
-  const calls = new Float64Array(D);
-  const billed = new Array<bigint>(D).fill(0n);
-  const actualCalls = new Float64Array(V);
-  const actualLines = new Map<string, Line & { policy: RoundingPolicy }>();
-  const notCompared = { free: 0, unratedAsRouted: 0, notRated: 0 };
-  for (const g of groups) {
-    if (g.status === 1) notCompared.free += g.calls;
-    else if (g.status === 2) notCompared.unratedAsRouted += g.calls;
-    else if (g.status === null || g.vendorId === null) notCompared.notRated += g.calls;
-    else {
-      const d = rateDest.get(g.rateId!)!;
-      const v = vIndex.get(g.vendorId)!;
-      calls[d]! += g.calls;
-      billed[d] = billed[d]! + g.billedS;
-      actualCalls[v]! += g.calls;
-      const policy = policies[v]!;
-      if (policy.level === 'per-line') {
-        // A line is the vendor's destination and rate, as its invoice has it.
-        const key = `${d}:${v}:${g.rateE8}`;
-        const line = actualLines.get(key) ?? { dest: d, vendor: v, x60: 0n, fees: 0n, policy };
-        line.x60 += g.exactX60;
-        line.fees += BigInt(g.feeE8 ?? 0) * BigInt(g.calls);
-        actualLines.set(key, line);
-      } else {
-        actual.addBig(d, g.amountE8);
-        actualByVendor.addBig(v, g.amountE8);
-      }
-    }
+  // The decks loaded: the candidates, and every vendor the per-day totals show with rated own calls
+  // in the period (a superset of the calls' vendors: extra decks change no match and are never
+  // candidates). A call to a vendor outside both makes the pass run again with it.
+  const known = new Set<number>(selectedIds);
+  for (const id of ctx.lcr.vendorsRatedBetween(ctx.lcr.carriersWithDeck('buy').filter((id) => !known.has(id)), fromMs, toMs)) known.add(id);
+  let scan: Scan;
+  let slots: Slot[];
+  for (;;) {
+    const carriers = [...known].map((id) => ctx.carriers.byId(id)).filter((c): c is Carrier => c !== null && c !== undefined);
+    job.progress('loading decks', 0);
+    slots = orderVendors(carriers.map((c) => ({ ...c, carrierId: c.id }))).map((c) => {
+      const policy = c.rounding;
+      const unit = roundingUnitE8(policy.decimals);
+      return {
+        carrier: c, table: VersionedRateTable.load(ctx.db, c.id, 'buy'), policy, unit, tech: c.techPrefixes, candidate: selectedIds.has(c.id),
+        slackX60: policy.level === 'per-line' ? 0 : policy.level === 'per-call' ? 60 * unit : Number.POSITIVE_INFINITY,
+      };
+    });
+    scan = await scanCalls(ctx, filter, slots, job);
+    if (scan.missing.size === 0) break;
+    for (const id of scan.missing) known.add(id);
   }
-  for (const l of actualLines.values()) {
-    const amount = lineAmountE8(l.x60, l.policy, l.fees);
-    actual.addBig(l.dest, amount);
-    actualByVendor.addBig(l.vendor, amount);
-  }
+  return summarise(ctx, args, who, fromMs, toMs, selectedIds, slots, scan);
+}
 
-  // Every version of each vendor's buy deck: a call is matched at its own start instant.
-  job.progress('loading decks', 0);
-  const tables = vendors.map((v) => VersionedRateTable.load(ctx.db, v.id, 'buy'));
-  const isCandidate = vendors.map((v) => selectedIds.has(v.id));
+async function scanCalls(ctx: EngineContext, filter: WhatIfFilter, slots: Slot[], job: JobContext): Promise<Scan> {
+  const { fromMs, toMs } = filter;
+  const S = slots.length;
+  const tables = slots.map((s) => s.table);
+  const slotById = new Map(slots.map((s, i) => [s.carrier.id, i]));
+  const perLine = slots.filter((s) => s.policy.level === 'per-line').map((s) => s.carrier.id);
+  const candidates = Int32Array.from(slots.flatMap((s, i) => (s.candidate ? [i] : [])));
   // A number's match in any deck is a prefix of its longest match in the union of all decks' prefixes,
   // so that union prefix and the instant's epoch (between two version boundaries) decide every match.
   const union = mergeSorted(tables.map((t) => t.prefixes));
-  const unionTrie = new PrefixTrie(union.length * 2 + 16);
+  const U = union.length;
+  const unionTrie = new PrefixTrie(U * 2 + 16);
   union.forEach((p, i) => unionTrie.insert(p, i));
   const bounds = new Set<number>();
   for (const t of tables) {
@@ -172,24 +219,14 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
       if (e > fromMs && e < toMs) bounds.add(e);
     }
   }
-  const B = Float64Array.from([...bounds].sort((a, b) => a - b));
-  const E = B.length + 1;
-  const epochOf = (t: number): number => {
-    let lo = 0;
-    let hi = B.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (B[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  // match[e × V + v][u]: vendor v's version matching union prefix u in epoch e (any kind), or -1: per
-  // epoch, the prefixes with a version in force then, matched to the union by one sorted merge walk.
-  const match: Int32Array[] = [];
-  for (let e = 0; e < E; e++) {
-    const at = e === 0 ? fromMs : B[e - 1]!;
-    for (const t of tables) {
+  const B = [...bounds].sort((a, b) => a - b);
+
+  // The current epoch's matches: match[s][u] is slot s's version matching union prefix u (any kind),
+  // or -1; firstCandidate[u] the candidate with the lowest rate there (ties: slot order), or -1.
+  let match: Int32Array[] = [];
+  const firstCandidate = new Int16Array(U);
+  const enterEpoch = (at: number) => {
+    match = tables.map((t) => {
       const live: string[] = [];
       const liveVersion: number[] = [];
       for (let i = 0; i < t.size; i++) {
@@ -200,134 +237,354 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
       }
       const m = longestMatches(union, live);
       for (let u = 0; u < m.length; u++) if (m[u]! >= 0) m[u] = liveVersion[m[u]!]!;
-      match.push(m);
+      return m;
+    });
+    for (let u = 0; u < U; u++) {
+      let best = -1;
+      let bestRate = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < candidates.length; k++) {
+        const s = candidates[k]!;
+        const row = match[s]![u]!;
+        if (row < 0 || tables[s]!.kind[row] !== KIND_RATE) continue;
+        const rate = tables[s]!.rateE8[row]!;
+        if (rate < bestRate) {
+          bestRate = rate;
+          best = s;
+        }
+      }
+      firstCandidate[u] = best;
     }
-  }
+  };
+
   // The version a call was rated on, by its id, for a call whose rating predates its vendor's current deck.
   const versionById = new Map<number, Map<number, number>>();
-  const storedVersion = (v: number, rateId: number): number => {
-    let m = versionById.get(v);
+  const storedVersion = (s: number, rateId: number): number => {
+    let m = versionById.get(s);
     if (!m) {
       m = new Map();
-      const ids = tables[v]!.ids;
+      const ids = tables[s]!.ids;
       for (let i = 0; i < ids.length; i++) m.set(ids[i]!, i);
-      versionById.set(v, m);
+      versionById.set(s, m);
     }
     return m.get(rateId) ?? -1;
   };
-  const rateInfo = new Map<number, number>();
-  for (const g of groups) if (g.status === 0 && g.rateId !== null && g.vendorId !== null) rateInfo.set(g.rateId, rateDest.get(g.rateId)! * V + vIndex.get(g.vendorId)!);
 
-  const cheapest = new Sums(D);
-  const cheapestByVendor = new Sums(V);
-  const cheapestCalls = new Float64Array(V);
-  const destVendorCalls = new Int32Array(D * V);
-  const alreadyCheapest = new Float64Array(D);
-  const cheapestLines = new Map<string, Line>();
   const terms = { first: 0, next: 0, min: 0, grace: 0 };
-  const charge = (v: number, row: number, durS: number) => {
-    const t = tables[v]!;
+  const charge = (s: number, row: number, durS: number) => {
+    const t = tables[s]!;
     terms.first = t.first[row]!;
     terms.next = t.next[row]!;
     terms.min = t.min[row]!;
     terms.grace = t.grace[row]!;
-    return chargeCall(durS, t.rateE8[row]!, t.feeE8[row]!, terms, policies[v]!);
+    return chargeCall(durS, t.rateE8[row]!, t.feeE8[row]!, terms, slots[s]!.policy);
   };
-  const units = policies.map((p) => roundingUnitE8(p.decimals));
   /** 60 × what the call costs on a version (per line: its exact share), without allocating on the common paths. */
-  const costX60 = (v: number, row: number, durS: number): number => {
-    const t = tables[v]!;
+  const costX60 = (s: number, row: number, durS: number): number => {
+    const t = tables[s]!;
     terms.first = t.first[row]!;
     terms.next = t.next[row]!;
     terms.min = t.min[row]!;
     terms.grace = t.grace[row]!;
-    const p = policies[v]!;
+    const slot = slots[s]!;
+    const p = slot.policy;
     const billed = billedSeconds(durS, terms);
     if (billed === 0) return 0;
     const product = billed * t.rateE8[row]!;
     const fee = t.feeE8[row]!;
-    if (product + fee * 60 <= Number.MAX_SAFE_INTEGER / 60) {
+    if (product + fee * 60 <= MAX_SAFE / 60) {
       if (p.level === 'per-line') return product + fee * 60;
-      if (p.level === 'per-call') return (roundRatioUnchecked(product, 60, units[v]!, p.mode) + fee) * 60;
+      if (p.level === 'per-call') return (roundRatioUnchecked(product, 60, slot.unit, p.mode) + fee) * 60;
     }
-    const c = charge(v, row, durS);
+    const c = charge(s, row, durS);
     return c.amountE8 !== null ? c.amountE8 * 60 : Number(c.exactX60);
   };
-  const HOUR = 3_600_000;
+  /** The union prefix a dialled number falls under (normaliseNumber, then the longest match), or -1. */
+  const unionMatch = (raw: string, tech: readonly string[]): number => {
+    if (tech.length === 0) {
+      // normaliseNumber's all-digits path, without making the digits string.
+      const len = raw.length;
+      const plus = raw.charCodeAt(0) === 43 ? 1 : 0;
+      let digits = len > plus;
+      for (let i = plus; i < len && digits; i++) {
+        const c = raw.charCodeAt(i);
+        if (c < 48 || c > 57) digits = false;
+      }
+      if (digits) {
+        let start = plus;
+        if (raw.startsWith('00', start)) start += 2;
+        else if (raw.startsWith('011', start)) start += 3;
+        const n = len - start;
+        return n === 0 || n > MAX_DIGITS ? -1 : unionTrie.longestFrom(raw, start);
+      }
+    }
+    const n = normaliseNumber(raw, tech);
+    return n.ok ? unionTrie.longest(n.digits) : -1;
+  };
+
+  const r: Scan = {
+    missing: new Set(), notCompared: { free: 0, unratedAsRouted: 0, notRated: 0 }, groupSlot: [], groupRate: [], calls: new Counts(), billed: new Sums(),
+    amount: new Sums(), cheapest: new Sums(), already: new Counts(), groupSlotCalls: new Counts(), cheapestBySlot: new Sums(S),
+    cheapestCalls: new Counts(S), lineGroup: [], lineSlot: [], lineRate: [], lineX60: new Sums(), lineFees: new Sums(),
+  };
+  const groupsOf = slots.map(() => new Map<number, number>());
+  const lineOf = new Map<number, Map<number, number>>();
+  const groupOf = (s: number, rateId: number): number => {
+    const m = groupsOf[s]!;
+    let g = m.get(rateId);
+    if (g === undefined) {
+      g = r.groupSlot.length;
+      r.groupSlot.push(s);
+      r.groupRate.push(rateId);
+      m.set(rateId, g);
+    }
+    return g;
+  };
+  const lineIndex = (g: number, s: number, rate: number): number => {
+    const key = g * S + s;
+    let m = lineOf.get(key);
+    if (!m) lineOf.set(key, (m = new Map()));
+    let l = m.get(rate);
+    if (l === undefined) {
+      l = r.lineGroup.length;
+      r.lineGroup.push(g);
+      r.lineSlot.push(s);
+      r.lineRate.push(rate);
+      m.set(rate, l);
+    }
+    return l;
+  };
+
+  // The best route of the call being priced: the lexicographic minimum of (cost, rate, slot), the
+  // same choice as pricing every route in slot order and keeping the first of equal cost and rate.
+  let bestS = -1;
+  let bestRow = -1;
+  let bestCost = Number.POSITIVE_INFINITY;
+  let bestRate = Number.POSITIVE_INFINITY;
+  const consider = (s: number, row: number, cost: number) => {
+    const rate = tables[s]!.rateE8[row]!;
+    if (cost < bestCost || (cost === bestCost && (rate < bestRate || (rate === bestRate && s < bestS)))) {
+      bestCost = cost;
+      bestRate = rate;
+      bestS = s;
+      bestRow = row;
+    }
+  };
+  // A vendor id without a carrier (none can be: calls reference carriers) counts as not rated.
+  const exists = new Map<number, boolean>();
+
   let done = 0;
-  for (let windowStart = fromMs; windowStart < toMs; windowStart += HOUR) {
-    // Hour by hour through the leg's index: four columns a call, no sort, bounded memory.
-    const page = ctx.lcr.routedCallsWindow(filter, windowStart, Math.min(toMs, windowStart + HOUR));
+  let epoch = -1;
+  let nextBound = 0;
+  let lastVendor = -1;
+  let lastSlot = -1;
+  for (let windowStart = fromMs; windowStart < toMs;) {
+    // Windows of at most an hour that never straddle a version boundary: one epoch each.
+    while (nextBound < B.length && B[nextBound]! <= windowStart) nextBound++;
+    let windowEnd = Math.min(toMs, windowStart + HOUR);
+    if (nextBound < B.length && B[nextBound]! < windowEnd) windowEnd = B[nextBound]!;
+    if (nextBound !== epoch) {
+      epoch = nextBound;
+      job.progress('matching prefixes', done);
+      enterEpoch(epoch === 0 ? fromMs : B[epoch - 1]!);
+    }
+    const page = ctx.lcr.whatIfCalls(filter, perLine, windowStart, windowEnd);
     for (let i = 0; i < page.length; i++) {
       const call = page[i]!;
-      const info = rateInfo.get(call[3]);
-      if (info === undefined) continue;
-      const d = (info - (info % V)) / V;
-      const actualV = info % V;
-      const durS = durationSecondsFromMs(call[2]);
-      const n = normaliseNumber(call[1], tech[actualV]);
-      const u = n.ok ? unionTrie.longest(n.digits) : -1;
-      const base = epochOf(call[0]) * V;
-      let bestV = -1;
-      let bestRow = -1;
-      let bestCost = Infinity;
-      let bestRate = Infinity;
+      const leg = call[1];
+      if (leg < 0) {
+        if (leg === -1) r.notCompared.free++;
+        else if (leg === -2) r.notCompared.unratedAsRouted++;
+        else r.notCompared.notRated++;
+        continue;
+      }
+      let sA = lastSlot;
+      if (leg !== lastVendor) {
+        const found = slotById.get(leg);
+        if (found === undefined) {
+          let known = exists.get(leg);
+          if (known === undefined) exists.set(leg, (known = ctx.carriers.byId(leg) != null));
+          if (known) r.missing.add(leg);
+          else r.notCompared.notRated++;
+          continue;
+        }
+        lastVendor = leg;
+        lastSlot = sA = found;
+      }
+      const rateId = call[3]!;
+      const g = groupOf(sA, rateId);
+      r.calls.inc(g);
+      r.billed.addStored(g, call[4]);
+      r.amount.addStored(g, call[5]);
+
+      const durS = durationSecondsFromMs(call[2]!);
+      const u = unionMatch(call[0]!, slots[sA]!.tech);
+      bestS = -1;
+      bestRow = -1;
+      bestCost = Number.POSITIVE_INFINITY;
+      bestRate = Number.POSITIVE_INFINITY;
       let actualCost = -1;
       if (u >= 0) {
-        for (let v = 0; v < V; v++) {
-          if (!isCandidate[v] && v !== actualV) continue;
-          const row = match[base + v]![u]!;
-          if (row < 0 || tables[v]!.kind[row] !== KIND_RATE) continue;
-          const cost = costX60(v, row, durS);
-          if (v === actualV) actualCost = cost;
-          const rate = tables[v]!.rateE8[row]!;
-          // Ties: the lower rate, then the vendor order (LCR preference, name): v rises in that order.
-          if (cost < bestCost || (cost === bestCost && rate < bestRate)) {
-            bestCost = cost;
-            bestRate = rate;
-            bestV = v;
-            bestRow = row;
+        const rowA = match[sA]![u]!;
+        if (rowA >= 0 && tables[sA]!.kind[rowA] === KIND_RATE) {
+          actualCost = costX60(sA, rowA, durS);
+          consider(sA, rowA, actualCost);
+        }
+        const f = firstCandidate[u]!;
+        if (f >= 0 && f !== sA) {
+          const row = match[f]![u]!;
+          consider(f, row, costX60(f, row, durS));
+        }
+        for (let k = 0; k < candidates.length; k++) {
+          const s = candidates[k]!;
+          if (s === sA || s === f) continue;
+          const row = match[s]![u]!;
+          if (row < 0) continue;
+          const t = tables[s]!;
+          if (t.kind[row] !== KIND_RATE) continue;
+          // No cheaper than duration × rate less the rounding: then it cannot win, nor tie.
+          if (durS > t.grace[row]!) {
+            const bound = durS * t.rateE8[row]! - slots[s]!.slackX60;
+            if (bound > bestCost && bound <= MAX_SAFE) continue;
           }
+          consider(s, row, costX60(s, row, durS));
         }
       }
       if (actualCost < 0) {
         // Rated on a version its vendor's deck no longer matches (a deck imported since, not re-rated): that version counts.
-        const row = storedVersion(actualV, call[3]);
+        const row = storedVersion(sA, rateId);
         if (row >= 0) {
-          actualCost = costX60(actualV, row, durS);
+          actualCost = costX60(sA, row, durS);
           if (actualCost < bestCost) {
             bestCost = actualCost;
-            bestV = actualV;
+            bestS = sA;
             bestRow = row;
           }
         }
       }
-      if (bestV < 0) continue;
-      const c = charge(bestV, bestRow, durS);
+      if (bestS < 0) continue;
+      const c = charge(bestS, bestRow, durS);
       if (c.amountE8 !== null) {
-        cheapest.add(d, c.amountE8);
-        cheapestByVendor.add(bestV, c.amountE8);
+        r.cheapest.add(g, c.amountE8);
+        r.cheapestBySlot.add(bestS, c.amountE8);
       } else {
-        const key = `${d}:${bestV}:${tables[bestV]!.rateE8[bestRow]}`;
-        let line = cheapestLines.get(key);
-        if (!line) cheapestLines.set(key, (line = { dest: d, vendor: bestV, x60: 0n, fees: 0n }));
-        line.x60 += BigInt(c.exactX60);
-        line.fees += BigInt(c.feeE8);
+        const l = lineIndex(g, bestS, tables[bestS]!.rateE8[bestRow]!);
+        if (typeof c.exactX60 === 'number') r.lineX60.add(l, c.exactX60);
+        else r.lineX60.addBig(l, c.exactX60);
+        r.lineFees.add(l, c.feeE8);
       }
-      cheapestCalls[bestV]!++;
-      destVendorCalls[d * V + bestV]!++;
+      r.cheapestCalls.inc(bestS);
+      r.groupSlotCalls.inc(g * S + bestS);
       // A tie with the route it took is no saving: that call was already on a cheapest route.
-      if (actualCost === bestCost) alreadyCheapest[d]!++;
+      if (actualCost === bestCost) r.already.inc(g);
     }
     done += page.length;
     job.progress('rating on every route', done);
     if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the what-if was cancelled');
     await new Promise<void>((resolve) => setImmediate(resolve));
+    windowStart = windowEnd;
+  }
+  return r;
+}
+
+function summarise(
+  ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>, who: Carrier, fromMs: number, toMs: number, selectedIds: Set<number>, slots: Slot[], scan: Scan,
+): LcrWhatIf {
+  const S = slots.length;
+  const G = scan.groupSlot.length;
+  // The vendors shown: the candidates and every vendor a call went to, in tie-break order (slot order).
+  const present = new Set<number>();
+  for (let g = 0; g < G; g++) present.add(scan.groupSlot[g]!);
+  const vIndex = new Int32Array(S).fill(-1);
+  const vendors: Carrier[] = [];
+  slots.forEach((s, i) => {
+    if (s.candidate || present.has(i)) {
+      vIndex[i] = vendors.length;
+      vendors.push(s.carrier);
+    }
+  });
+  const currency = checkCurrencies(ctx, vendors, null);
+  const V = vendors.length;
+
+  // Destinations: those of the rate versions that priced the calls as routed.
+  const rates = ctx.lcr.ratesById([...new Set(scan.groupRate)]);
+  const destIndex = new Map<string, number>();
+  const destNames: string[] = [];
+  const destOf = (name: string) => {
+    let d = destIndex.get(name);
+    if (d === undefined) {
+      d = destNames.length;
+      destIndex.set(name, d);
+      destNames.push(name);
+    }
+    return d;
+  };
+  const groupDest = scan.groupRate.map((id) => destOf(rates.get(id)?.destination ?? '(rate deleted)'));
+  const D = destNames.length;
+  const actual = new Array<bigint>(D).fill(0n);
+  const actualByVendor = new Array<bigint>(V).fill(0n);
+  const cheapest = new Array<bigint>(D).fill(0n);
+  const cheapestByVendor = new Array<bigint>(V).fill(0n);
+  const calls = new Float64Array(D);
+  const billed = new Array<bigint>(D).fill(0n);
+  const actualCalls = new Float64Array(V);
+  const cheapestCalls = new Float64Array(V);
+  const destVendorCalls = new Float64Array(D * V);
+  const alreadyCheapest = new Float64Array(D);
+  const actualLines = new Map<string, { dest: number; vendor: number; x60: bigint; fees: bigint; policy: RoundingPolicy }>();
+  for (let g = 0; g < G; g++) {
+    const d = groupDest[g]!;
+    const v = vIndex[scan.groupSlot[g]!]!;
+    const n = scan.calls.get(g);
+    calls[d]! += n;
+    billed[d] = billed[d]! + scan.billed.get(g);
+    actualCalls[v]! += n;
+    const policy = slots[scan.groupSlot[g]!]!.policy;
+    if (policy.level === 'per-line') {
+      // A line is the vendor's destination and rate, as its invoice has it.
+      const rate = rates.get(scan.groupRate[g]!);
+      const key = `${d}:${v}:${rate?.rateE8 ?? null}`;
+      const line = actualLines.get(key) ?? { dest: d, vendor: v, x60: 0n, fees: 0n, policy };
+      line.x60 += scan.amount.get(g);
+      line.fees += BigInt(rate?.feeE8 ?? 0) * BigInt(n);
+      actualLines.set(key, line);
+    } else {
+      const a = scan.amount.get(g);
+      actual[d] = actual[d]! + a;
+      actualByVendor[v] = actualByVendor[v]! + a;
+    }
+    const c = scan.cheapest.get(g);
+    cheapest[d] = cheapest[d]! + c;
+    alreadyCheapest[d]! += scan.already.get(g);
+    for (let s = 0; s < S; s++) {
+      const k = scan.groupSlotCalls.get(g * S + s);
+      if (k > 0) destVendorCalls[d * V + vIndex[s]!]! += k;
+    }
+  }
+  for (const l of actualLines.values()) {
+    const amount = lineAmountE8(l.x60, l.policy, l.fees);
+    actual[l.dest] = actual[l.dest]! + amount;
+    actualByVendor[l.vendor] = actualByVendor[l.vendor]! + amount;
+  }
+  for (let s = 0; s < S; s++) {
+    if (vIndex[s]! < 0) continue;
+    cheapestByVendor[vIndex[s]!] = cheapestByVendor[vIndex[s]!]! + scan.cheapestBySlot.get(s);
+    cheapestCalls[vIndex[s]!] = scan.cheapestCalls.get(s);
+  }
+  // Per-line cheapest routes: a line per destination, vendor and rate, rounded once.
+  const cheapestLines = new Map<string, { dest: number; vendor: number; x60: bigint; fees: bigint; policy: RoundingPolicy }>();
+  for (let l = 0; l < scan.lineGroup.length; l++) {
+    const d = groupDest[scan.lineGroup[l]!]!;
+    const s = scan.lineSlot[l]!;
+    const key = `${d}:${s}:${scan.lineRate[l]!}`;
+    const line = cheapestLines.get(key) ?? { dest: d, vendor: vIndex[s]!, x60: 0n, fees: 0n, policy: slots[s]!.policy };
+    line.x60 += scan.lineX60.get(l);
+    line.fees += scan.lineFees.get(l);
+    cheapestLines.set(key, line);
   }
   for (const l of cheapestLines.values()) {
-    const amount = lineAmountE8(l.x60, policies[l.vendor]!, l.fees);
-    cheapest.addBig(l.dest, amount);
-    cheapestByVendor.addBig(l.vendor, amount);
+    const amount = lineAmountE8(l.x60, l.policy, l.fees);
+    cheapest[l.dest] = cheapest[l.dest]! + amount;
+    cheapestByVendor[l.vendor] = cheapestByVendor[l.vendor]! + amount;
   }
 
   const lines: LcrWhatIfLine[] = [];
@@ -337,8 +594,8 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
   let totalCalls = 0;
   let totalAlready = 0;
   for (let d = 0; d < D; d++) {
-    const a = actual.get(d);
-    const c = cheapest.get(d);
+    const a = actual[d]!;
+    const c = cheapest[d]!;
     let topV = -1;
     for (let v = 0; v < V; v++) if (destVendorCalls[d * V + v]! > (topV < 0 ? 0 : destVendorCalls[d * V + topV]!)) topV = v;
     lines.push({
@@ -352,7 +609,7 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
     totalCalls += calls[d]!;
     totalAlready += alreadyCheapest[d]!;
   }
-  const savingE8 = (l: LcrWhatIfLine) => actual.get(destIndex.get(l.destination)!) - cheapest.get(destIndex.get(l.destination)!);
+  const savingE8 = (l: LcrWhatIfLine) => actual[destIndex.get(l.destination)!]! - cheapest[destIndex.get(l.destination)!]!;
   lines.sort((x, y) => {
     const a = savingE8(x);
     const b = savingE8(y);
@@ -366,9 +623,9 @@ export async function whatIf(ctx: EngineContext, args: ParsedArgs<'lcr.whatif'>,
       calls: totalCalls, minutes: minutes(totalBilled), actual: formatAmountE8(totalActual), cheapest: formatAmountE8(totalCheapest),
       saving: formatAmountE8(totalActual - totalCheapest), savingPercent: percent(totalActual - totalCheapest, totalActual), alreadyCheapest: totalAlready,
     },
-    notCompared,
+    notCompared: scan.notCompared,
     byVendor: vendors.map((v, i) => ({
-      vendor: v.name, actualCalls: actualCalls[i]!, cheapestCalls: cheapestCalls[i]!, actual: formatAmountE8(actualByVendor.get(i)), cheapest: formatAmountE8(cheapestByVendor.get(i)),
+      vendor: v.name, actualCalls: actualCalls[i]!, cheapestCalls: cheapestCalls[i]!, actual: formatAmountE8(actualByVendor[i]!), cheapest: formatAmountE8(cheapestByVendor[i]!),
     })).filter((r) => r.actualCalls > 0 || r.cheapestCalls > 0),
   };
 }

@@ -62,6 +62,23 @@ export class PrefixTrie {
     return best;
   }
 
+  /** The same as longest(text.slice(start)), without making the slice. */
+  longestFrom(text: string, start: number): number {
+    let node = 0;
+    let best = this.values[0]!;
+    const children = this.children;
+    const values = this.values;
+    for (let i = start; i < text.length; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      node = children[node * 10 + d]!;
+      if (node === 0) break;
+      const v = values[node]!;
+      if (v >= 0) best = v;
+    }
+    return best;
+  }
+
   /** Every stored prefix of `digits`, shortest first, written into `out`; returns how many. */
   matches(digits: string, out: Int32Array): number {
     let node = 0;

@@ -14,7 +14,7 @@ import { detectCdrFormat } from './detect-format.ts';
 import { createCdrParser } from './formats.ts';
 import { carrierLegs, TrunkMap } from './legs.ts';
 import { produceRows, type BatchMessage } from './produce.ts';
-import { NUMS, O_ANSWERED, O_CUSTOMER, O_DURATION, O_START, O_VENDOR, sideOf } from './row-batch.ts';
+import { NUMS, O_ANSWERED, O_BUY, O_CUSTOMER, O_DURATION, O_SELL, O_START, O_VENDOR, type RowBatch } from './row-batch.ts';
 import { DailyTotals } from './daily.ts';
 import { SideTally } from './tally.ts';
 
@@ -22,15 +22,18 @@ const SNIFF_BYTES = 64 * 1024;
 const MAX_PROBLEMS = 500;
 
 /** The first bytes of a file, as text: enough to tell its format, delimiter and header. */
-function sniff(path: string, label: string): { text: string; delimiter: string } {
+function sniff(path: string, label: string): { text: string; delimiter: string; encoding: string; crOnly: boolean } {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
     const n = readSync(fd, buf, 0, SNIFF_BYTES, 0);
     if (n === 0) throw new TrunklineError('DECK_EMPTY', `${label}: the file is empty`, { file: label });
-    let text = decodeText(buf.subarray(0, n), label).text;
+    const decoded = decodeText(buf.subarray(0, n), label);
+    let text = decoded.text;
+    const crOnly = !text.includes('\n') && text.includes('\r');
+    if (crOnly) text = text.replaceAll('\r', '\n');
     if (n === SNIFF_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-    return { text, delimiter: guessDelimiter(text) };
+    return { text, delimiter: guessDelimiter(text), encoding: decoded.encoding, crOnly };
   } finally {
     closeSync(fd);
   }
@@ -110,6 +113,23 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     if (fixedLegs?.customer) tally(fixedLegs.customer.id, 'sell');
     const daily = new DailyTotals(ctx.db);
     const src = SOURCE_CODE[args.source];
+    // Straight from the batch's numbers: no object per stored call.
+    const count = (b: RowBatch, i: number, base: number, tag: 'b' | 's', carrierId: number, side: Side, start: number, duration: number, answered: boolean): void => {
+      const n = b.nums;
+      const status = n[base]!;
+      if (Number.isNaN(status)) {
+        daily.addRating(carrierId, side, src, start, duration, answered, -1, 0, 0, 0, 0, 0);
+        return;
+      }
+      const reason = n[base + 1]!;
+      const rateId = n[base + 2]!;
+      const amount = n[base + 4]!;
+      const big = b.bigX60?.[`${i}:${tag}`];
+      const x60 = big === undefined ? n[base + 5]! : BigInt(big);
+      tally(carrierId, side).add(status, Number.isNaN(reason) ? null : reason, Number.isNaN(rateId) ? null : rateId, Number.isNaN(amount) ? null : amount, x60);
+      daily.addRating(carrierId, side, src, start, duration, answered, status, Number.isNaN(reason) ? 0 : reason, Number.isNaN(rateId) ? 0 : rateId,
+        n[base + 3]!, Number.isNaN(amount) ? 0 : amount, x60);
+    };
     const writer = ctx.cdrs.writer(args.source, importId).listen((b, i) => {
       const o = i * NUMS;
       const n = b.nums;
@@ -118,18 +138,8 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       const answered = n[o + O_ANSWERED] === 1;
       const vendor = n[o + O_VENDOR]!;
       const customer = n[o + O_CUSTOMER]!;
-      if (!Number.isNaN(vendor)) {
-        const r = sideOf(b, i, 'buy');
-        const t = tally(vendor, 'buy');
-        if (r) t.add(r.status, r.reason, r.rateId, r.amountE8, r.exactX60);
-        daily.add(vendor, 'buy', src, start, duration, answered, r);
-      }
-      if (!Number.isNaN(customer)) {
-        const r = sideOf(b, i, 'sell');
-        const t = tally(customer, 'sell');
-        if (r) t.add(r.status, r.reason, r.rateId, r.amountE8, r.exactX60);
-        daily.add(customer, 'sell', src, start, duration, answered, r);
-      }
+      if (!Number.isNaN(vendor)) count(b, i, o + O_BUY, 'b', vendor, 'buy', start, duration, answered);
+      if (!Number.isNaN(customer)) count(b, i, o + O_SELL, 's', customer, 'sell', start, duration, answered);
     });
     let rowsRead = 0;
     let problemCount = 0;
@@ -157,12 +167,13 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written');
     };
     const end = await produceRows({
-      path: args.file, file, delimiter: head.delimiter, format, hasHeader, header: hasHeader ? (preview[0] ?? []).map((h) => h.replace(/^\uFEFF/, '')) : null,
+      path: args.file, file, delimiter: head.delimiter, encoding: head.encoding, crOnly: head.crOnly, format, hasHeader, header: hasHeader ? (preview[0] ?? []).map((h) => h.replace(/^\uFEFF/, '')) : null,
       zone, map: args.map, carrierId: carrier?.id ?? null, carriers, skipBadRows: args.skipBadRows, maxProblems: MAX_PROBLEMS,
     }, { db: ctx.db, dbPath: ctx.dbPath, workerPath: ctx.importWorker }, onBatch, job.signal);
     rowsRead = end.rowsRead;
     problemCount = end.problemCount;
     if (problemCount > 0 && !rejects) throw problemsError(file, problems, problemCount, 'CDR_PARSE_ERROR');
+    if (rowsRead === 0) throw new TrunklineError('DECK_EMPTY', `${file}: the file has ${hasHeader ? 'a header and ' : ''}no calls`, { file });
     writer.flush();
     daily.flush();
     const { inserted: imported, duplicates } = writer;

@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import Papa from 'papaparse';
 import type { Carrier, Side } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import type { Db } from '../db/open.ts';
 import { hash53 } from '../util/hash52.ts';
+import { MAX_COLUMNS, MAX_LINE_CHARS } from '../excel/read-table.ts';
+import { CsvRecords } from './csv-records.ts';
 import { createCdrParser, type CdrFormat } from './formats.ts';
 import { carrierLegs, RaterCache, TrunkMap, type TrunkMiss } from './legs.ts';
 import { BATCH_ROWS, newBatch, pushRow, type RowBatch } from './row-batch.ts';
+
+/** Read a MiB at a time: a few thousand calls per batch handed to the writer. */
+const CHUNK_BYTES = 1 << 20;
 
 /** What the reading side of a CDR import needs: all of it plain data, so it can cross to a worker thread. */
 export interface ProducerSpec {
@@ -16,6 +21,10 @@ export interface ProducerSpec {
   /** The file's name, for messages. */
   file: string;
   delimiter: string;
+  /** The text encoding the file's head was read in (utf-8, utf-16le, utf-16be, windows-1252). */
+  encoding: string;
+  /** Lines end with CR alone (old Mac files). */
+  crOnly: boolean;
   format: CdrFormat;
   hasHeader: boolean;
   header: string[] | null;
@@ -62,36 +71,36 @@ export interface EndMessage {
  * pause (the writer is behind); `resume()` goes on. Bounded memory for any file size.
  */
 export class CdrProducer {
-  private parser: { pause(): void; resume(): void; abort(): void } | null = null;
-  /** The file stream: paused with the parser, or it would go on filling Papa's queue (memory grows with the file). */
-  private input: { pause(): void; resume(): void; bytesRead: number } | null = null;
   private paused = false;
+  private wake: (() => void) | null = null;
   private stopped: unknown;
+  private read = 0;
 
   constructor(private readonly spec: ProducerSpec, private readonly db: Db, private readonly emit: (m: BatchMessage) => boolean) {}
 
+  /** The writer has caught up: reading goes on. */
   resume(): void {
-    if (this.paused && this.parser && this.stopped === undefined) {
-      this.paused = false;
-      this.input?.resume();
-      this.parser.resume();
-    }
+    if (!this.paused) return;
+    this.paused = false;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   }
 
   /** Bytes of the file read so far. */
   bytesRead(): number {
-    return this.input?.bytesRead ?? 0;
+    return this.read;
   }
 
   abort(reason: unknown): void {
     this.stopped ??= reason;
-    this.parser?.abort();
+    this.resume();
   }
 
-  run(): Promise<EndMessage> {
+  async run(): Promise<EndMessage> {
     const spec = this.spec;
     const created = createCdrParser(spec.format, { header: spec.header, zone: spec.zone, map: spec.map });
-    if ('error' in created) return Promise.reject(new TrunklineError('DECK_MAPPING_INCOMPLETE', `${spec.file}: ${created.error}`, { file: spec.file }));
+    if ('error' in created) throw new TrunklineError('DECK_MAPPING_INCOMPLETE', `${spec.file}: ${created.error}`, { file: spec.file });
     const parse = created.parse;
     const byId = new Map(spec.carriers.map((c) => [c.id, c]));
     const carrier = spec.carrierId === null ? null : byId.get(spec.carrierId)!;
@@ -106,20 +115,33 @@ export class CdrProducer {
     let kept = 0;
     let rowsRead = 0;
     let row = 0;
+    let header = spec.hasHeader;
+    let more = true;
 
-    const bad = (column: string, value: string, message: string, cells: string[]): void => {
+    const bad = (column: string, value: string, message: string, cells: string[] | null): void => {
       problemCount++;
-      if (spec.skipBadRows) problems.push({ row, column, value, message, line: cells.join(spec.delimiter) });
+      if (spec.skipBadRows) problems.push({ row, column, value, message, line: cells ? cells.join(spec.delimiter) : value });
       else if (kept < spec.maxProblems) {
         kept++;
         problems.push({ row, column, value, message });
       }
     };
+    const send = (): void => {
+      more = this.emit({ type: 'batch', batch, rowsRead, problems, problemCount }) && more;
+      batch = newBatch();
+      problems = [];
+    };
     const onRow = (cells: string[]): void => {
-      row++;
-      if (row === 1 && spec.hasHeader) return;
+      if (header) {
+        header = false;
+        return;
+      }
       if (cells.length === 1 && cells[0]!.trim() === '') return;
       rowsRead++;
+      if (cells.length > MAX_COLUMNS) {
+        bad('(row)', `${cells.length.toLocaleString('en-US')} columns`, `the row has ${cells.length.toLocaleString('en-US')} columns; a CDR row has at most ${MAX_COLUMNS.toLocaleString('en-US')}`, null);
+        return;
+      }
       const c = parse(cells, row);
       if ('error' in c) {
         bad(c.column, c.value, c.message, cells);
@@ -140,62 +162,67 @@ export class CdrProducer {
       pushRow(batch, c, key, filing.id, legs.customer?.id ?? null, legs.vendor?.id ?? null,
         buyRater ? buyRater(c.called, c.startMs, c.durationMs, c.answered) : null,
         sellRater ? sellRater(c.called, c.startMs, c.durationMs, c.answered) : null);
+      if (batch.count === BATCH_ROWS) send();
     };
-    const send = (): boolean => {
-      const more = this.emit({ type: 'batch', batch, rowsRead, problems, problemCount });
-      batch = newBatch();
-      problems = [];
-      return more;
-    };
-
-    return new Promise<EndMessage>((resolve, reject) => {
-      const input = createReadStream(spec.path);
-      this.input = input;
-      input.on('data', (chunk) => {
-        if (this.stopped === undefined) hash.update(chunk as Buffer);
-      });
-      input.on('error', (e) => reject(new TrunklineError('FILE_UNREADABLE', `${spec.file}: ${e.message}`, { file: spec.file })));
-      // Papa's abort() ends with complete(): a stop must be remembered, or it would look like the end of the file.
-      Papa.parse<string[]>(input as unknown as File, {
-        delimiter: spec.delimiter,
-        skipEmptyLines: true,
-        chunkSize: 1 << 20,
-        chunk: (results, p) => {
-          this.parser = p;
-          if (this.stopped !== undefined) return;
-          let more = true;
-          try {
-            for (const cells of results.data) {
-              onRow(cells);
-              if (batch.count === BATCH_ROWS) more = send() && more;
-            }
-            more = send() && more;
-          } catch (e) {
-            this.abort(e);
-            input.destroy();
-            return;
-          }
-          if (!more && this.stopped === undefined) {
-            this.paused = true;
-            // Papa's handle stops parsing but leaves its stream flowing into its queue: stop the stream too.
-            input.pause();
-            p.pause();
-          }
-        },
-        complete: () => {
-          if (this.stopped !== undefined) {
-            input.destroy();
-            reject(this.stopped);
-            return;
-          }
-          resolve({
-            type: 'end', sha256: hash.digest('hex'), rowsRead, problemCount,
-            unmatched: trunks ? trunks.unmatched() : [], missingDecks: raters.missingDecks.map((m) => ({ carrierId: m.carrier.id, side: m.side })),
-          });
-        },
-        error: (e) => reject(new TrunklineError('FILE_UNREADABLE', `${spec.file}: ${e.message}`, { file: spec.file })),
-      });
+    const records = new CsvRecords(spec.delimiter, MAX_LINE_CHARS, (r) => {
+      row = r.line;
+      onRow(r.cells);
+    }, (p) => {
+      row = p.line;
+      if (header) header = false;
+      else rowsRead++;
+      bad('(line)', p.value, p.message, null);
     });
+    // UTF-8 is decoded strictly: a file that turns into another encoding after its first 64 KB is refused.
+    const decoder = new TextDecoder(spec.encoding, { fatal: spec.encoding === 'utf-8' });
+    const decode = (bytes: Buffer | undefined, stream: boolean): string => {
+      try {
+        const text = bytes ? decoder.decode(bytes, { stream }) : decoder.decode();
+        return spec.crOnly ? text.replaceAll('\r', '\n') : text;
+      } catch {
+        throw new TrunklineError('FILE_UNREADABLE', `${spec.file}: the text after line ${row.toLocaleString('en-US')} is not UTF-8 like the lines before it (two encodings mixed in one file); save the file as UTF-8`, { file: spec.file, row });
+      }
+    };
+    let fh: FileHandle;
+    try {
+      fh = await open(spec.path, 'r');
+    } catch (e) {
+      throw new TrunklineError('FILE_UNREADABLE', `${spec.file}: ${(e as Error).message}`, { file: spec.file });
+    }
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (;;) {
+        if (this.stopped !== undefined) throw this.stopped;
+        let n: number;
+        try {
+          n = (await fh.read(buf, 0, CHUNK_BYTES, null)).bytesRead;
+        } catch (e) {
+          throw new TrunklineError('FILE_UNREADABLE', `${spec.file}: ${(e as Error).message}`, { file: spec.file });
+        }
+        if (n === 0) break;
+        this.read += n;
+        const bytes = buf.subarray(0, n);
+        hash.update(bytes);
+        records.push(decode(bytes, true));
+        send();
+        if (!more && this.stopped === undefined) {
+          // The writer is behind: nothing more is read until it says so.
+          this.paused = true;
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          more = true;
+        }
+      }
+      records.push(decode(undefined, false));
+      records.end();
+      send();
+      if (this.stopped !== undefined) throw this.stopped;
+    } finally {
+      await fh.close();
+    }
+    return {
+      type: 'end', sha256: hash.digest('hex'), rowsRead, problemCount,
+      unmatched: trunks ? trunks.unmatched() : [], missingDecks: raters.missingDecks.map((m) => ({ carrierId: m.carrier.id, side: m.side })),
+    };
   }
 }
 

@@ -27,7 +27,7 @@ describe('the CDR reader under back-pressure', () => {
     let batches = 0;
     let rows = 0;
     const producer = new CdrProducer({
-      path: file, file: 'big.csv', delimiter: ',', format: 'generic', hasHeader: true, header, zone: 'UTC', map: {},
+      path: file, file: 'big.csv', delimiter: ',', encoding: 'utf-8', crOnly: false, format: 'generic', hasHeader: true, header, zone: 'UTC', map: {},
       carrierId: carriers[0]!.id, carriers, skipBadRows: false, maxProblems: 10,
     }, ws.engine.context.db, (m: BatchMessage) => {
       batches++;

@@ -74,10 +74,14 @@ export class DailyTotals {
 
   /** Adds (sign 1) or takes away (sign −1) one call's rating on one leg; a leg not rated yet counts with status −1. */
   add(carrierId: number, side: Side, source: number, startMs: number, durationMs: number, answered: boolean, r: StoredRating | null, sign: 1 | -1 = 1): void {
+    if (r) this.addRating(carrierId, side, source, startMs, durationMs, answered, r.status, r.reason ?? 0, r.rateId ?? 0, r.billedS, r.amountE8 ?? 0, r.exactX60, sign);
+    else this.addRating(carrierId, side, source, startMs, durationMs, answered, -1, 0, 0, 0, 0, 0, sign);
+  }
+
+  /** add() with the rating as numbers (status −1: not rated; reason, rate and amounts 0 where there are none). */
+  addRating(carrierId: number, side: Side, source: number, startMs: number, durationMs: number, answered: boolean,
+    status: number, reason: number, rateId: number, billedS: number, amountE8: number, x60: number | bigint, sign: 1 | -1 = 1): void {
     const day = Math.floor(startMs / DAY_MS);
-    const status = r ? r.status : -1;
-    const reason = r?.reason ?? 0;
-    const rateId = r?.rateId ?? 0;
     const sideCode = SIDE_CODE[side];
     // Day numbers stay below 2^20 (year 4840), statuses −1…2 and reasons 0…4 in 3 bits each.
     const outer = ((carrierId * 2 + sideCode) * 2 + source) * 1_048_576 + day;
@@ -94,13 +98,12 @@ export class DailyTotals {
       byRate.set(inner, e);
       this.size++;
     }
-    const x60 = r ? r.exactX60 : 0;
-    if (typeof x60 === 'bigint' || Math.abs(e.x60) + Math.abs(x60) >= LIMIT || Math.abs(e.amount) + Math.abs(r?.amountE8 ?? 0) >= LIMIT || Math.abs(e.ms) + durationMs >= LIMIT) {
+    if (typeof x60 === 'bigint' || Math.abs(e.x60) + Math.abs(x60) >= LIMIT || Math.abs(e.amount) + Math.abs(amountE8) >= LIMIT || Math.abs(e.ms) + durationMs >= LIMIT) {
       // Too big for an exact Number: this one call is written on its own, as BigInt.
       if (this.write(e)) this.upsertMonth.run(e.carrierId, e.side, e.source, monthOfDay(e.day), e.status, e.reason, e.rateId, e.calls, e.answered, e.ms, e.billed, e.amount, e.x60);
       this.reset(e);
       const values = [carrierId, e.side, source, status, reason, rateId, sign, answered ? sign : 0, BigInt(durationMs) * BigInt(sign),
-        BigInt(r?.billedS ?? 0) * BigInt(sign), BigInt(r?.amountE8 ?? 0) * BigInt(sign), BigInt(x60) * BigInt(sign)] as const;
+        BigInt(billedS) * BigInt(sign), BigInt(amountE8) * BigInt(sign), BigInt(x60) * BigInt(sign)] as const;
       this.upsert.run(values[0], values[1], values[2], day, ...values.slice(3));
       this.upsertMonth.run(values[0], values[1], values[2], monthOfDay(day), ...values.slice(3));
       return;
@@ -108,11 +111,9 @@ export class DailyTotals {
     e.calls += sign;
     if (answered) e.answered += sign;
     e.ms += sign * durationMs;
-    if (r) {
-      e.billed += sign * r.billedS;
-      e.amount += sign * (r.amountE8 ?? 0);
-      e.x60 += sign * (x60 as number);
-    }
+    e.billed += sign * billedS;
+    e.amount += sign * amountE8;
+    e.x60 += sign * (x60 as number);
   }
 
   /** Writes what is held (call at the end, inside the writer's transaction). */

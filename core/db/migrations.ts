@@ -610,6 +610,19 @@ INSERT INTO cdr_monthly
   FROM cdr_daily GROUP BY 1, 2, 3, 4, 5, 6, 7;
 `,
   },
+  {
+    id: 10,
+    name: 'leg indexes hold only the calls that have that leg',
+    sql: `
+-- A carrier's file, or a switch file whose calls have one known trunk, leaves the other leg empty:
+-- those calls need no entry in that leg's index (one B-tree insert fewer per call on import). Every
+-- query names the carrier (leg = ?), which implies NOT NULL, so the partial indexes serve it.
+DROP INDEX cdrs_by_vendor;
+DROP INDEX cdrs_by_customer;
+CREATE INDEX cdrs_by_vendor ON cdrs (vendor_id, source, start_ms) WHERE vendor_id IS NOT NULL;
+CREATE INDEX cdrs_by_customer ON cdrs (customer_id, source, start_ms) WHERE customer_id IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.id;

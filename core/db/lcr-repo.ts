@@ -148,6 +148,14 @@ export class LcrRepo {
     return stmt.all(f.carrierId, fromMs, toMs) as WhatIfCall[];
   }
 
+  /** Whether a what-if's period holds at least `n` calls of the leg (any rating): counted through the leg's index, at most `n`. */
+  whatIfCallsAtLeast(f: WhatIfFilter, n: number): boolean {
+    if (n <= 0) return true;
+    const count = this.db.prepare(`SELECT count(*) FROM (SELECT 1 FROM cdrs c WHERE c.${f.leg} = ? AND c.source = 0 AND c.start_ms >= ? AND c.start_ms < ? LIMIT ?)`)
+      .pluck().get(f.carrierId, f.fromMs, f.toMs, Math.floor(n)) as number;
+    return count >= n;
+  }
+
   /** Destination, rate and fee of rate versions by id (any version, superseded too); absent ids are deleted ones. */
   ratesById(ids: number[]): Map<number, { destination: string; rateE8: number | null; feeE8: number | null }> {
     const out = new Map<number, { destination: string; rateE8: number | null; feeE8: number | null }>();

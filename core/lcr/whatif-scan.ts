@@ -7,10 +7,10 @@
  */
 import type { Carrier } from '../api/contract.ts';
 import type { Db } from '../db/open.ts';
-import { LcrRepo, type WhatIfFilter } from '../db/lcr-repo.ts';
+import { LcrRepo, type DeckHistory, type WhatIfFilter } from '../db/lcr-repo.ts';
 import { normaliseNumber } from '../rates/normalise-number.ts';
 import { PrefixTrie } from '../rates/prefix-trie.ts';
-import { KIND_RATE, VersionedRateTable } from '../rates/versioned-table.ts';
+import { KIND_RATE } from '../rates/versioned-table.ts';
 import { chargeCall, type RoundingPolicy } from '../rating/amount.ts';
 import { billedSeconds, durationSecondsFromMs } from '../rating/billing.ts';
 import { roundingUnitE8, roundRatioUnchecked } from '../rating/rounding.ts';
@@ -120,7 +120,7 @@ export interface SlotSpec {
 /** A vendor deck loaded for the scan. */
 interface Slot {
   carrier: Carrier;
-  table: VersionedRateTable;
+  table: DeckHistory;
   policy: RoundingPolicy;
   unit: number;
   tech: readonly string[];
@@ -277,7 +277,7 @@ export function whatIfScanner(db: Db, slotSpecs: readonly SlotSpec[], fromMs: nu
     const policy = c.carrier.rounding;
     const unit = roundingUnitE8(policy.decimals);
     return {
-      carrier: c.carrier, table: VersionedRateTable.load(db, c.carrier.id, 'buy'), policy, unit, tech: c.carrier.techPrefixes, candidate: c.candidate,
+      carrier: c.carrier, table: repo.deckHistory(c.carrier.id, 'buy'), policy, unit, tech: c.carrier.techPrefixes, candidate: c.candidate,
       slackX60: policy.level === 'per-line' ? 0 : policy.level === 'per-call' ? 60 * unit : Number.POSITIVE_INFINITY,
     };
   });

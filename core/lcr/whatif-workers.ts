@@ -36,6 +36,7 @@ export function whatIfOnWorkers(
 ): Promise<void> {
   const threads = Math.max(1, Math.min(2, availableParallelism()));
   const ranges = whatIfRanges(filter.fromMs, filter.toMs, threads);
+  if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     const done = new Array<number>(threads).fill(0);

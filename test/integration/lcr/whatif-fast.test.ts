@@ -171,6 +171,12 @@ describe('the what-if on two worker threads', () => {
           expect(await whatIf({ ...ctx, importWorker: broken }, args as never, phases(here)), JSON.stringify(args)).toEqual(single);
           expect([...here]).toContain('matching prefixes');
         }
+        // Cancelled before the threads start, or once they report calls: it stops with JOB_CANCELLED.
+        for (const when of ['loading decks', 'rating on every route']) {
+          const controller = new AbortController();
+          const cancelling: JobContext = { id: 'test', signal: controller.signal, progress: (phase: string) => phase === when && controller.abort() };
+          await expect(whatIf({ ...ctx, importWorker: worker }, cases[0] as never, cancelling), when).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+        }
         // Without per-day totals a thread finds vendors outside the loaded decks: the pass runs again with them, on the threads.
         ctx.db.exec('DELETE FROM cdr_daily');
         const narrowed = { customer: 'Xenon', from: '2026-11-01', to: '2026-12-01', vendors: ['Charlie'] };

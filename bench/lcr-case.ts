@@ -3,12 +3,16 @@
  * Usage: node lcr-case.mjs CASE DB [OUT]
  *   seed:   VENDORS buy decks of PREFIXES codes (each the base deck less 5 %, plus 3 % deeper codes of its
  *           own, 10 % re-priced from mid-November) and a PREFIXES-code sell deck, written by SQL; then CDRS
- *           own calls of one customer spread over the vendors in November, rated by the real re-rater.
+ *           own calls of one customer spread over the vendors in November, each rated on its vendor's deck by the
+ *           engine's call rater and written straight into SQLite (as a re-rate would leave them).
  *   build:  the LCR table at an instant with margins against the sell deck, and the previous week.
  *   export: the long format to CSV (the table built first, timed apart).
  *   whatif: the what-if over every call of the customer in November.
  */
 import { rebuildDailyTotals } from '../core/cdrs/daily.ts';
+import { VersionedRateTable } from '../core/rates/versioned-table.ts';
+import { makeCallRater } from '../core/rating/rate-call.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '../core/engine.ts';
 import { Jobs } from '../core/jobs/jobs.ts';
@@ -85,31 +89,49 @@ switch (name) {
         }
       });
     })();
-    // Own calls of the customer, generated inside SQLite: numbers under the base deck's codes, 20 % unanswered.
-    // (The counter is cast to an integer: a bound Number is a REAL, and the numbers would end in ".0".)
-    db.exec('CREATE TEMP TABLE bench_codes (i INTEGER PRIMARY KEY, code TEXT NOT NULL)');
-    const code = db.prepare('INSERT INTO bench_codes (i, code) VALUES (?, ?)');
-    db.transaction(() => base.forEach((r, i) => code.run(i, r.code)))();
+    // Own calls of the customer, rated as routed (each on its vendor's buy deck, by the engine's own
+    // call rater, as the re-rate would) and written straight into SQLite: numbers under the base
+    // deck's codes, 20 % unanswered, the vendors in turn.
     const cdrImport = Number(db.prepare(`INSERT INTO cdr_imports (carrier_id, source, format, file_name, file_sha256, file_bytes, timezone, rows_read,
       rows_imported, rows_duplicate, rows_rejected, mapping_json, report_json, imported_at_ms, imported_by)
       VALUES (?, 'own', 'generic', 'synthetic', '', 0, 'UTC', 0, 0, 0, 0, '{}', '{}', 0, 'bench')`).run(customer).lastInsertRowid);
+    const raters = ids.map((id) => {
+      const c = ctx.carriers.byId(id)!;
+      return makeCallRater(VersionedRateTable.load(db, id, 'buy'), c);
+    });
     const start = Date.parse('2026-11-01T00:00:00Z');
     const span = 29 * 86_400_000;
-    const chunk = 1_000_000;
+    const ROWS = 50;
+    const COLS = 18;
+    const values = `(${new Array(COLS).fill('?').join(',')})`;
+    const many = db.prepare(`INSERT INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered, customer_id, vendor_id,
+        buy_status, buy_reason, buy_rate_id, buy_billed_s, buy_amount_e8, buy_exact_x60) VALUES ${new Array(ROWS).fill(values).join(',')}`);
+    const one = db.prepare(`INSERT INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered, customer_id, vendor_id,
+        buy_status, buy_reason, buy_rate_id, buy_billed_s, buy_amount_e8, buy_exact_x60) VALUES ${values}`);
+    const params: unknown[] = [];
+    const chunk = 500_000;
     for (let from = 0; from < CDRS; from += chunk) {
-      const n = Math.min(chunk, CDRS - from);
-      db.prepare(`WITH RECURSIVE s(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?)
-        INSERT INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered, customer_id, vendor_id)
-        SELECT ?, 0, ?, ? + (i * ?) / ?, i, NULL, '4420' || (i % 100000),
-          (SELECT code FROM bench_codes WHERE i = (s.i * 7919) % ?) || substr('0000000000' || ((s.i * 104729) % 10000000000), -8),
-          CASE WHEN (s.i * 31) % 10 < 2 THEN 0 ELSE 1000 * (1 + (s.i * 613) % 600) END, CASE WHEN (s.i * 31) % 10 < 2 THEN 0 ELSE 1 END,
-          ?, ? + s.i % ?
-        FROM s`).run(from, from + n, customer, cdrImport, start, span, CDRS, base.length, customer, ids[0], VENDORS);
+      db.transaction(() => {
+        for (let i = from; i < Math.min(CDRS, from + chunk); i++) {
+          const startMs = start + Math.floor((i / CDRS) * span);
+          const called = base[(i * 7919) % base.length]!.code + String((i * 104729) % 10_000_000_000).padStart(10, '0').slice(-8);
+          const answered = (i * 31) % 10 >= 2;
+          const durationMs = answered ? 1000 * (1 + ((i * 613) % 600)) : 0;
+          const v = i % VENDORS;
+          const r = raters[v]!(called, startMs, durationMs, answered);
+          params.push(customer, 0, cdrImport, startMs, i, null, `4420${i % 100_000}`, called, durationMs, answered ? 1 : 0, customer, ids[v],
+            r.status, r.reason, r.rateId, r.billedS, r.amountE8, r.exactX60);
+          if (params.length === ROWS * COLS) {
+            many.run(params);
+            params.length = 0;
+          }
+        }
+        for (let k = 0; k < params.length; k += COLS) one.run(params.slice(k, k + COLS));
+        params.length = 0;
+      })();
     }
     // Written around the engine: the per-day totals its writers keep are computed once here.
     rebuildDailyTotals(db);
-    // Rated as routed by the engine's own re-rater (each vendor's calls on its buy deck).
-    for (let v = 0; v < VENDORS; v++) await must(engine.dispatch('rating.run', { carrier: `Vendor ${String(v).padStart(2, '0')}`, side: 'buy', source: 'own' }));
     db.exec('ANALYZE');
     result = { rates: rows, cdrs: db.prepare('SELECT count(*) FROM cdrs').pluck().get() };
     break;
@@ -134,8 +156,28 @@ switch (name) {
     break;
   }
   case 'whatif': {
+    // CPU time of each of this process's threads (Linux: /proc/self/task), sampled while the what-if
+    // runs: on a loaded machine the wall clock says little, and the busiest thread's CPU time is what
+    // the wall clock would be on an idle one (the threads run side by side).
+    const threadCpu = new Map<string, number>();
+    const tick = Number(process.env.BENCH_CLK_TCK ?? 100);
+    const sample = (): void => {
+      try {
+        for (const tid of readdirSync('/proc/self/task')) {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          threadCpu.set(tid, Math.max(threadCpu.get(tid) ?? 0, ((Number(f[11]) + Number(f[12])) * 1000) / tick));
+        }
+      } catch {
+        // Not Linux, or a thread that ended between the listing and the read.
+      }
+    };
+    const sampler = setInterval(sample, 100);
     const r = await must(engine.dispatch('lcr.whatif', { customer: 'Customer', from: '2026-11-01', to: '2026-12-01' }));
-    result = { calls: r.totals.calls, lines: r.lines.length, actual: r.totals.actual, cheapest: r.totals.cheapest, notCompared: r.notCompared };
+    clearInterval(sampler);
+    sample();
+    const busiest = [...threadCpu.values()].sort((a, b) => b - a).slice(0, 3).map(Math.round);
+    result = { calls: r.totals.calls, lines: r.lines.length, actual: r.totals.actual, cheapest: r.totals.cheapest, notCompared: r.notCompared, busiestThreadsCpuMs: busiest };
     break;
   }
   default:

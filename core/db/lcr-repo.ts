@@ -24,6 +24,26 @@ export interface DeckRows {
   currency: string | null;
 }
 
+/** A deck's whole live history (every version not superseded), ordered by prefix then start: what the what-if prices calls with. */
+export interface DeckHistory {
+  size: number;
+  ids: Float64Array;
+  /** Distinct prefixes in order; versionPrefix[i] is version i's. */
+  prefixes: string[];
+  versionPrefix: Int32Array;
+  from: Float64Array;
+  /** Infinity: open-ended. */
+  to: Float64Array;
+  /** 0 rate, 1 closed, 2 blocked. */
+  kind: Uint8Array;
+  rateE8: Float64Array;
+  feeE8: Float64Array;
+  first: Int32Array;
+  next: Int32Array;
+  min: Int32Array;
+  grace: Int32Array;
+}
+
 /** The calls a what-if compares: our own switch's calls of one customer or one vendor in a period. */
 export interface WhatIfFilter {
   leg: 'customer_id' | 'vendor_id';
@@ -109,6 +129,52 @@ export class LcrRepo {
     return rows;
   }
 
+  /**
+   * Every live version of a deck (any instant), like VersionedRateTable.load without its trie, and
+   * with terms and kind packed in one column (fewer columns cross from SQLite).
+   */
+  deckHistory(carrierId: number, side: Side): DeckHistory {
+    const count = this.db.prepare('SELECT count(*) FROM rates WHERE carrier_id = ? AND side = ? AND superseded_by_import_id IS NULL').pluck().get(carrierId, side) as number;
+    const h: DeckHistory = {
+      size: 0, ids: new Float64Array(count), prefixes: [], versionPrefix: new Int32Array(count), from: new Float64Array(count), to: new Float64Array(count),
+      kind: new Uint8Array(count), rateE8: new Float64Array(count), feeE8: new Float64Array(count), first: new Int32Array(count), next: new Int32Array(count),
+      min: new Int32Array(count), grace: new Int32Array(count),
+    };
+    const stmt = this.db.prepare(`SELECT id, prefix, effective_from_ms, coalesce(effective_to_ms, 9007199254740991), coalesce(rate_per_min_e8, 0), connection_fee_e8,
+        (first_increment_s * ${T1} + next_increment_s * ${T2} + min_duration_s * ${T3} + grace_s) * 4
+          + CASE kind WHEN 'rate' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END
+      FROM rates WHERE carrier_id = ? AND side = ? AND superseded_by_import_id IS NULL ORDER BY prefix, effective_from_ms`).raw();
+    let i = 0;
+    let last = '';
+    for (const r of stmt.iterate(carrierId, side) as Iterable<[number, string, number, number, number, number, number]>) {
+      if (i >= count) break;
+      if (r[1] !== last || h.prefixes.length === 0) {
+        h.prefixes.push(r[1]);
+        last = r[1];
+      }
+      h.ids[i] = r[0];
+      h.from[i] = r[2];
+      h.to[i] = r[3] === Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : r[3];
+      h.rateE8[i] = r[4];
+      h.feeE8[i] = r[5];
+      const packed = r[6];
+      const kind = packed % 4;
+      const terms = (packed - kind) / 4;
+      h.kind[i] = kind;
+      const grace = terms % T3;
+      const min = ((terms - grace) / T3) % T3;
+      const next = ((terms - grace - min * T3) / T2) % T3;
+      h.first[i] = (terms - grace - min * T3 - next * T2) / T1;
+      h.next[i] = next;
+      h.min[i] = min;
+      h.grace[i] = grace;
+      h.versionPrefix[i] = h.prefixes.length - 1;
+      i++;
+    }
+    h.size = i;
+    return h;
+  }
+
   /** The currency of a carrier's deck on a side, or null without one. */
   deckCurrency(carrierId: number, side: Side): string | null {
     return (this.db.prepare('SELECT currency FROM deck_imports WHERE carrier_id = ? AND side = ? ORDER BY id DESC LIMIT 1').pluck().get(carrierId, side) as string | undefined) ?? null;
@@ -146,6 +212,14 @@ export class LcrRepo {
       this.whatIfStatements.set(key, stmt);
     }
     return stmt.all(f.carrierId, fromMs, toMs) as WhatIfCall[];
+  }
+
+  /** Whether a what-if's period holds at least `n` calls of the leg (any rating): counted through the leg's index, at most `n`. */
+  whatIfCallsAtLeast(f: WhatIfFilter, n: number): boolean {
+    if (n <= 0) return true;
+    const count = this.db.prepare(`SELECT count(*) FROM (SELECT 1 FROM cdrs c WHERE c.${f.leg} = ? AND c.source = 0 AND c.start_ms >= ? AND c.start_ms < ? LIMIT ?)`)
+      .pluck().get(f.carrierId, f.fromMs, f.toMs, Math.floor(n)) as number;
+    return count >= n;
   }
 
   /** Destination, rate and fee of rate versions by id (any version, superseded too); absent ids are deleted ones. */

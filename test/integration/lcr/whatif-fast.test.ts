@@ -131,3 +131,62 @@ describe('what-if fast path = the straightforward what-if', () => {
     });
   }
 });
+
+describe('the what-if on two worker threads', () => {
+  it('gives exactly what the one-thread what-if gives, and falls back to this thread when the worker cannot start', async () => {
+    const { existsSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const worker = join(process.cwd(), 'dist', 'cdr-import-worker.mjs');
+    if (!existsSync(worker)) {
+      console.warn(`skipped: ${worker} is not built (npm run build)`);
+      return;
+    }
+    const before = process.env.TRUNKLINE_WHATIF_PARALLEL_FROM;
+    try {
+      for (const seed of [1, 4]) {
+        const w = await world(seed);
+        const ctx = w.engine.context;
+        const broken = join(w.dir, 'broken-worker.mjs');
+        writeFileSync(broken, 'throw new Error("this worker cannot start");\n');
+        const cases = [
+          { customer: 'Xenon', from: '2026-11-01', to: '2026-12-01' },
+          { customer: 'Yarrow', from: '2026-10-31', to: '2026-12-02', vendors: ['Alpha', 'Charlie'] },
+          { carrier: 'Delta', from: '2026-11-03T05:00:00Z', to: '2026-11-21T17:30:00Z', vendors: ['Bravo'] },
+          { customer: 'Xenon', from: '2026-11-12', to: '2026-11-13' },
+        ];
+        // Half an hour around a call: one range, so one of the two threads is given none.
+        const at = ctx.db.prepare(`SELECT start_ms FROM cdrs WHERE customer_id = (SELECT id FROM carriers WHERE name = 'Xenon') AND buy_status = 0 ORDER BY start_ms LIMIT 1 OFFSET 100`).pluck().get() as number;
+        cases.push({ customer: 'Xenon', from: new Date(at - 600_000).toISOString(), to: new Date(at + 1_200_000).toISOString() });
+        for (const args of cases) {
+          process.env.TRUNKLINE_WHATIF_PARALLEL_FROM = '1000000000';
+          const single = await whatIf({ ...ctx, importWorker: worker }, args as never, job());
+          process.env.TRUNKLINE_WHATIF_PARALLEL_FROM = '1';
+          // Prefixes are matched on this thread only when it scans: the phases tell where the scan ran.
+          const phases = (seen: Set<string>): JobContext => ({ ...job(), progress: (phase: string) => seen.add(phase) });
+          const onThreads = new Set<string>();
+          const threaded = await whatIf({ ...ctx, importWorker: worker }, args as never, phases(onThreads));
+          expect(threaded, JSON.stringify(args)).toEqual(single);
+          expect([...onThreads]).not.toContain('matching prefixes');
+          const here = new Set<string>();
+          expect(await whatIf({ ...ctx, importWorker: broken }, args as never, phases(here)), JSON.stringify(args)).toEqual(single);
+          expect([...here]).toContain('matching prefixes');
+        }
+        // Cancelled before the threads start, or once they report calls: it stops with JOB_CANCELLED.
+        for (const when of ['loading decks', 'rating on every route']) {
+          const controller = new AbortController();
+          const cancelling: JobContext = { id: 'test', signal: controller.signal, progress: (phase: string) => phase === when && controller.abort() };
+          await expect(whatIf({ ...ctx, importWorker: worker }, cases[0] as never, cancelling), when).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+        }
+        // Without per-day totals a thread finds vendors outside the loaded decks: the pass runs again with them, on the threads.
+        ctx.db.exec('DELETE FROM cdr_daily');
+        const narrowed = { customer: 'Xenon', from: '2026-11-01', to: '2026-12-01', vendors: ['Charlie'] };
+        expect(await whatIf({ ...ctx, importWorker: worker }, narrowed as never, job())).toEqual(await referenceWhatIf(ctx, narrowed as never, job()));
+        ws?.cleanup();
+        ws = undefined;
+      }
+    } finally {
+      if (before === undefined) delete process.env.TRUNKLINE_WHATIF_PARALLEL_FROM;
+      else process.env.TRUNKLINE_WHATIF_PARALLEL_FROM = before;
+    }
+  });
+});

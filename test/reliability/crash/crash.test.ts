@@ -21,7 +21,7 @@ let stage: Stage;
 beforeAll(async () => {
   ensureCliBuilt();
   work = mkdtempSync(join(tmpdir(), 'trunkline-crash-'));
-  stage = await makeStage(work, BUDGET.deckRows, BUDGET.cdrRows, BUDGET.seed);
+  stage = await makeStage(work, BUDGET.deckRows, BUDGET.cdrRows, BUDGET.seed, BUDGET.reconRows);
 }, 600_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -40,6 +40,8 @@ function expectSound(dbPath: string, what: string): Fingerprint {
 interface Summary {
   operation: string; scale: string; kills: number; completedBeforeKill: number; leftBefore: number; leftAfter: number;
   reruns: number; cleanRunMs: number; totalMs: number;
+  /** Rows per table before and after a clean run, for the tables it changes. */
+  changed: Record<string, { before: number; after: number }>;
 }
 
 describe.each(OPERATIONS.map((op, index) => ({ op, index })))('crash safety: $op.name', ({ op, index }) => {
@@ -56,6 +58,8 @@ describe.each(OPERATIONS.map((op, index) => ({ op, index })))('crash safety: $op
     expect(clean.code, clean.stderr + clean.stdout.slice(0, 2000)).toBe(0);
     const after = expectSound(trial, 'after a clean run');
     expect(samePrint(before, after), 'the operation changes the workspace').toBe(false);
+    const changed = Object.keys(after).filter((t) => JSON.stringify(after[t]) !== JSON.stringify(before[t]));
+    for (const t of op.writes) expect(changed, `the fingerprint sees the operation's change to ${t}`).toContain(t);
 
     // Kills land between the CLI's start-up (loading the bundle: the file is not open yet) and a bit
     // past the clean run's end, uniformly.
@@ -63,8 +67,9 @@ describe.each(OPERATIONS.map((op, index) => ({ op, index })))('crash safety: $op
     const from = Math.min(idle.ms * 0.8, clean.ms / 2);
     const rnd = prng(BUDGET.seed + index * 7919);
     const s: Summary = {
-      operation: op.name, scale: `${stage.deckRows} prefixes, ${stage.cdrRows} CDRs`, kills: 0, completedBeforeKill: 0,
+      operation: op.name, scale: op.stage === 'recon' ? `${stage.deckRows} prefixes, ${stage.reconRows} own CDRs + the vendor's file and invoice` : `${stage.deckRows} prefixes, ${stage.cdrRows} CDRs`, kills: 0, completedBeforeKill: 0,
       leftBefore: 0, leftAfter: 0, reruns: 0, cleanRunMs: Math.round(clean.ms), totalMs: 0,
+      changed: Object.fromEntries(changed.map((t) => [t, { before: before[t]?.rows ?? 0, after: after[t]!.rows }])),
     };
     for (let attempt = 0; s.kills < BUDGET.kills && attempt < BUDGET.kills * 3; attempt++) {
       const delay = Math.round(from + rnd() * (clean.ms * 1.1 - from));
@@ -98,6 +103,6 @@ describe.each(OPERATIONS.map((op, index) => ({ op, index })))('crash safety: $op
     const dir = join(ROOT, 'test-results', 'reliability');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `crash-${index + 1}.json`), JSON.stringify(s, null, 2));
-    console.log(`[crash] ${op.name}: ${s.kills} kills survived (${s.leftBefore} before, ${s.leftAfter} after, ${s.reruns} re-runs to the after-state, ${s.completedBeforeKill} finished first); clean run ${s.cleanRunMs} ms; ${s.scale}${FULL ? ' (full budget)' : ''}`);
+    console.log(`[crash] ${op.name}: ${s.kills} kills survived (${s.leftBefore} before, ${s.leftAfter} after, ${s.reruns} re-runs to the after-state, ${s.completedBeforeKill} finished first); clean run ${s.cleanRunMs} ms; ${s.scale}; rows before → after: ${Object.entries(s.changed).map(([t, c]) => `${t} ${c.before} → ${c.after}`).join(', ')}${FULL ? ' (full budget)' : ''}`);
   }, FULL ? 4 * 3_600_000 : 900_000);
 });

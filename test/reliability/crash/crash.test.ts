@@ -71,7 +71,11 @@ describe.each(OPERATIONS.map((op, index) => ({ op, index })))('crash safety: $op
       leftBefore: 0, leftAfter: 0, reruns: 0, cleanRunMs: Math.round(clean.ms), totalMs: 0,
       changed: Object.fromEntries(changed.map((t) => [t, { before: before[t]?.rows ?? 0, after: after[t]!.rows }])),
     };
-    for (let attempt = 0; s.kills < BUDGET.kills && attempt < BUDGET.kills * 3; attempt++) {
+    // Written after every kill too (…-progress.json), so a long full-budget run cut short still says how far it got.
+    const dir = join(ROOT, 'test-results', 'reliability');
+    mkdirSync(dir, { recursive: true });
+    const progress = () => writeFileSync(join(dir, `crash-${index + 1}-progress.json`), JSON.stringify({ ...s, totalMs: Math.round(performance.now() - t0) }, null, 2));
+    for (let attempt = 0; s.kills < BUDGET.kills && attempt < BUDGET.kills * 3; attempt++, progress()) {
       const delay = Math.round(from + rnd() * (clean.ms * 1.1 - from));
       fresh(base, trial);
       const run = await cli({ killAfterMs: delay });
@@ -100,8 +104,6 @@ describe.each(OPERATIONS.map((op, index) => ({ op, index })))('crash safety: $op
     }
     expect(s.kills).toBe(BUDGET.kills);
     s.totalMs = Math.round(performance.now() - t0);
-    const dir = join(ROOT, 'test-results', 'reliability');
-    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `crash-${index + 1}.json`), JSON.stringify(s, null, 2));
     console.log(`[crash] ${op.name}: ${s.kills} kills survived (${s.leftBefore} before, ${s.leftAfter} after, ${s.reruns} re-runs to the after-state, ${s.completedBeforeKill} finished first); clean run ${s.cleanRunMs} ms; ${s.scale}; rows before → after: ${Object.entries(s.changed).map(([t, c]) => `${t} ${c.before} → ${c.after}`).join(', ')}${FULL ? ' (full budget)' : ''}`);
   }, FULL ? 4 * 3_600_000 : 900_000);

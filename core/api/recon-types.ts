@@ -1,7 +1,11 @@
 /** The contract's shapes for carrier invoices, reconciliation runs and disputes. Amounts are exact decimal strings. */
 
-/** The fields an invoice column can be mapped to (`invoices import --map column=field`). */
-export const INVOICE_FIELDS = ['destination', 'prefix', 'calls', 'minutes', 'rate', 'amount', 'ignore'] as const;
+/**
+ * The fields an invoice column can be mapped to (`invoices import --map column=field`): a line's
+ * fields, then the invoice's header fields when a billing system prints them on every line.
+ */
+export const INVOICE_FIELDS = ['destination', 'prefix', 'calls', 'minutes', 'rate', 'amount', 'ignore',
+  'invoiceNumber', 'periodFrom', 'periodTo', 'currency', 'invoiceDate', 'dueDate'] as const;
 export type InvoiceField = (typeof INVOICE_FIELDS)[number];
 
 export interface InvoiceLine {

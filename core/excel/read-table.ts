@@ -187,9 +187,12 @@ export function decodeText(buf: Buffer, label: string): { text: string; encoding
   }
   let text: string;
   if (encoding === 'utf-16be') {
-    const swapped = Buffer.from(body);
+    // swap16 needs an even length: a file cut inside its last character (found by fuzzing) keeps
+    // the whole characters, and the lone byte reads as U+FFFD, as the UTF-16LE decoder reads it.
+    const even = body.length & ~1;
+    const swapped = Buffer.from(body.subarray(0, even));
     swapped.swap16();
-    text = new TextDecoder('utf-16le').decode(swapped);
+    text = new TextDecoder('utf-16le').decode(swapped) + (even < body.length ? '\ufffd' : '');
   } else {
     text = new TextDecoder(encoding).decode(body);
   }

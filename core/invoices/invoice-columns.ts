@@ -1,6 +1,7 @@
 /** Invoice columns: the fields we know and the names carriers' billing systems give them. */
 import type { InvoiceField } from '../api/recon-types.ts';
 import { explicitColumns, normaliseHeader } from '../util/headers.ts';
+import { HEADER_SYNONYMS, isHeaderField } from './invoice-header-columns.ts';
 
 const SYNONYMS: Record<Exclude<InvoiceField, 'ignore'>, string[]> = {
   destination: ['destination', 'description', 'country', 'zone', 'route', 'service', 'destination name', 'breakout', 'dest', 'product',
@@ -14,6 +15,7 @@ const SYNONYMS: Record<Exclude<InvoiceField, 'ignore'>, string[]> = {
     'unit rate', 'avg rate', 'average rate'],
   amount: ['amount', 'total', 'charges', 'charge', 'cost', 'total amount', 'net amount', 'value', 'line total', 'amount due', 'net',
     'total charge', 'total charges', 'sum'],
+  ...HEADER_SYNONYMS,
 };
 
 const LOOKUP = new Map<string, InvoiceField>();
@@ -56,13 +58,13 @@ export function mapInvoiceColumns(headers: string[], template: Record<string, In
   return byIndex;
 }
 
-/** A header row is an invoice table's when it names an amount and a destination or a prefix. */
+/** A header row is an invoice table's when it names an amount, a destination or a prefix, and one more line field. */
 export function isInvoiceHeader(cells: string[], template?: Record<string, InvoiceField>): boolean {
   const fields = new Set<InvoiceField>();
   for (const c of cells) {
     const n = normaliseHeader(c);
     const f = template && Object.hasOwn(template, n) ? template[n] : guessInvoiceField(c);
-    if (f && f !== 'ignore') fields.add(f);
+    if (f && f !== 'ignore' && !isHeaderField(f)) fields.add(f);
   }
   return fields.has('amount') && (fields.has('destination') || fields.has('prefix')) && fields.size >= 3;
 }

@@ -7,6 +7,7 @@ import { cellText, openTable, rowIterator, type Cell, type TableRow, readingTwic
 import type { DateOrder } from '../time/parse-date.ts';
 import { normaliseHeader } from '../util/headers.ts';
 import { isInvoiceHeader, mapInvoiceColumns } from './invoice-columns.ts';
+import { InvoiceHeaderColumns } from './invoice-header-columns.ts';
 import { readInvoiceNotes, type InvoiceNotes } from './invoice-notes.ts';
 import { parseCount, parseMinutes, parseMoney } from './parse-money.ts';
 
@@ -107,6 +108,7 @@ async function readInvoiceOnce(opts: ReadInvoiceOptions): Promise<ReadInvoiceRes
     for (const [i, f] of byIndex) if (headers[i]) templateMapping[normaliseHeader(headers[i]!)] = f;
     const where = (i: number) => `${columnLetter(i)} "${headers[i] ?? ''}"`;
     const sheetLabel = table.format === 'xlsx' ? { sheet: sheet.name } : {};
+    const headerColumns = new InvoiceHeaderColumns(byIndex, where, sheetLabel, problem);
     const noteLines = rows.filter((r) => r.row < header.row).map((r) => r.cells.map(cellText).filter((t) => t.trim() !== '').join(' '));
     const lines: ReadInvoiceLine[] = [];
     let totalsRowE8: number | null = null;
@@ -132,6 +134,7 @@ async function readInvoiceOnce(opts: ReadInvoiceOptions): Promise<ReadInvoiceRes
         afterTotals = true;
         continue;
       }
+      headerColumns.readRow(r);
       const amountCell = r.cells[idx.amount] ?? null;
       const amountText = cellText(amountCell).trim();
       let amountE8 = 0;
@@ -172,8 +175,10 @@ async function readInvoiceOnce(opts: ReadInvoiceOptions): Promise<ReadInvoiceRes
       }
       lines.push({ row: r.row, prefix, destination, calls, minutesE8, rateE8, amountE8 });
     }
-    if (problemCount > 0) throw problemsError(opts.label, problems, problemCount, 'INVOICE_PARSE_ERROR');
     const notes = readInvoiceNotes(noteLines, opts.dateOrder);
+    // Header fields printed in the table's columns, checked against the notes block above it.
+    if (notes.ambiguous.length === 0) headerColumns.finish(notes, opts.dateOrder);
+    if (problemCount > 0) throw problemsError(opts.label, problems, problemCount, 'INVOICE_PARSE_ERROR');
     if (notes.ambiguous.length > 0) {
       throw problemsError(opts.label, notes.ambiguous.map((v) => ({ file: opts.label, value: v, message: 'this date reads both day-first and month-first; give --date-order DMY or MDY' })), notes.ambiguous.length, 'INVOICE_PARSE_ERROR');
     }

@@ -170,5 +170,10 @@ export function parseInstant(text: string, zone: string, order?: DateOrder): { o
   const p = parseDateText(text, order);
   if (p.kind === 'ambiguous') return { ok: false, reason: `ambiguous date ${text}: day and month could be either way; write YYYY-MM-DD` };
   if (p.kind === 'error') return { ok: false, reason: p.reason };
-  return { ok: true, ms: wallToInstant(p.wall, zone) };
+  try {
+    return { ok: true, ms: wallToInstant(p.wall, zone) };
+  } catch (e) {
+    // A zone luxon does not know ("W5", found by fuzzing): a reason, not a crash.
+    return { ok: false, reason: `${text}: ${(e as Error).message}` };
+  }
 }

@@ -17,6 +17,8 @@ export const BUDGET = {
   rerunEvery: num('CRASH_RERUN_EVERY', 5, 5),
   deckRows: num('CRASH_DECK_ROWS', 20_000, 300_000),
   cdrRows: num('CRASH_CDRS', 50_000, 1_000_000),
+  /** Own calls of the reconciliation's month; the vendor's CDR file has about as many. */
+  reconRows: num('CRASH_RECON_CDRS', 20_000, 300_000),
   seed: num('RELIABILITY_SEED', 20261108, 20261108),
   /** fast-check runs per property. */
   fuzzRuns: num('FUZZ_RUNS', 300, 5_000),

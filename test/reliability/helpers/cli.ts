@@ -3,10 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/workspace.ts';
 
-export const BIN = join(ROOT, 'bin', 'trunkline.mjs');
+/**
+ * The command the suites run. TRUNKLINE_BIN points them at another build (e.g. a snapshot of bin/ and
+ * dist/ taken before a long full-budget run, so rebuilding the working tree meanwhile cannot change it).
+ */
+export const BIN = process.env.TRUNKLINE_BIN ?? join(ROOT, 'bin', 'trunkline.mjs');
 
 /** Builds dist/cli.mjs when missing (npm test builds it first; a lone vitest run may not have). */
 export function ensureCliBuilt(): void {
+  if (process.env.TRUNKLINE_BIN) return;
   if (existsSync(join(ROOT, 'dist', 'cli.mjs'))) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), 'cli'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building the CLI failed: ${r.stderr}`);

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
  * Wall-clock columns: a re-run at another instant writes other values there, and nothing else.
  * Everything else in the file (ids included) must come out the same.
  */
-const CLOCK_COLUMNS = new Set(['imported_at_ms', 'changed_at_ms', 'updated_at_ms', 'applied_at_ms']);
+const CLOCK_COLUMNS = new Set(['imported_at_ms', 'changed_at_ms', 'updated_at_ms', 'applied_at_ms', 'run_at_ms']);
 /** Tables up to this size are hashed row by row (exact); bigger ones by weighted sums computed inside SQLite. */
 const EXACT_LIMIT = 50_000;
 
@@ -17,6 +17,13 @@ export type Fingerprint = Record<string, TablePrint>;
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A WITHOUT ROWID table's row weight, from its primary key (integers by value, texts by length and first character). */
+function keyWeight(pk: string[]): string {
+  if (pk.length === 0) return '1';
+  const part = (q: string) => `(CASE typeof(${q}) WHEN 'integer' THEN abs(${q} % 997) WHEN 'text' THEN length(${q}) * 31 + unicode(${q}) ELSE 0 END)`;
+  return `((${pk.map(part).reduce((acc, p) => `((${acc}) * 131 + ${p}) % 997`)}) % 997 + 1)`;
 }
 
 /**
@@ -42,9 +49,9 @@ export function fingerprintDb(db: Database.Database): Fingerprint {
       out[t.name] = { rows, checksum: hash.digest('hex').slice(0, 24) };
       continue;
     }
-    // Each column: its values weighted by the row's id (so a value moved to another row shows), texts
+    // Each column: its values weighted by the row's id or primary key (so a value moved to another row shows), texts
     // by length and first/last character; bounded so SQLite's integer sum cannot overflow.
-    const w = rowid ? '(rowid % 997 + 1)' : '1';
+    const w = rowid ? '(rowid % 997 + 1)' : keyWeight(pk);
     const parts = cols.flatMap((c) => {
       const q = quote(c);
       return [

@@ -284,4 +284,10 @@ describe('parseInstant', () => {
   ])('refuses $name', ({ text, expected }) => {
     expect(parseInstant(text, 'UTC')).toEqual({ ok: false, reason: expected });
   });
+
+  it('a zone luxon does not know is a reason, not a thrown error (fuzzing found "W5")', () => {
+    const r = parseInstant('3-09-10', 'W5', 'DMY');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/3-09-10: .*"W5" is not supported/);
+  });
 });

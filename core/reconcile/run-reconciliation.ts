@@ -386,11 +386,14 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
       } else if (it.prefix !== view.prefixOf(v)) it.prefix = null;
       return it.no;
     };
+    // Billed seconds are summed per item and turned into minutes once (half up, 8 decimals): a
+    // rounding per call would drift by up to half a unit per call over a million calls.
+    const billedByItem: number[] = [];
     const claim = (no: number, amount: number, billedS: number): void => {
       const it = itemList[no - 1]!;
       it.calls += 1;
       it.amountE8 += amount;
-      it.minutesE8 += Math.round((billedS * 100_000_000) / 60);
+      billedByItem[no - 1] = (billedByItem[no - 1] ?? 0) + billedS;
     };
     let sumE = 0n;
     let sumC = 0n;
@@ -461,6 +464,7 @@ export async function runReconciliation(ctx: EngineContext, a: ParsedArgs<'recon
     }
     addCause(cdrCauses, 'rounding', sumE - expectedTotal, 0);
     causes = cdrCauses;
+    for (const it of itemList) it.minutesE8 = Number((BigInt(billedByItem[it.no - 1] ?? 0) * 200_000_000n + 60n) / 120n);
     items = [...itemMap.values()].map((it) => ({ ...it, proposed: material(BigInt(it.amountE8), BigInt(it.expectedE8)) }));
   }
   const variance = billedTotal - expectedTotal;

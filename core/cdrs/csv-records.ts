@@ -1,9 +1,9 @@
 /**
  * A streaming CSV record splitter for CDR files (RFC 4180: quoted fields, doubled quotes, line
  * breaks inside quotes; LF, CRLF or CR line ends), fed text a chunk at a time. Built for speed on
- * files of millions of calls (old Mac files, with CR alone ending lines, are given with \r turned into \n): a line with no quote is split natively, a line whose fields are all
- * plainly quoted ("a","b") is unwrapped field by field, and only the rest goes through a character
- * state machine. Hostile lines are bounded: a record longer than `maxChars` is skipped (never held
+ * files of millions of calls (old Mac files, with CR alone ending lines, are given with \r turned into \n): a line whose fields are all
+ * plain or plainly quoted ("a","b") is cut at its delimiters and quotes found by indexOf, and only
+ * the rest goes through a character state machine. Hostile lines are bounded: a record longer than `maxChars` is skipped (never held
  * whole) and reported, and a quote that never closes is reported at the line where it opened.
  */
 export interface CsvRecord {
@@ -66,6 +66,7 @@ export class CsvRecords {
   private drain(final: boolean): void {
     const buf = this.buf;
     const d = this.delimiter;
+    const dc = d.charCodeAt(0);
     let pos = 0;
     let line = this.line;
     const n = buf.length;
@@ -75,21 +76,16 @@ export class CsvRecords {
       if (nl < 0) nl = n;
       let end = nl;
       if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
-      const q = buf.indexOf('"', pos);
-      if (q < 0 || q >= end) {
-        const text = buf.slice(pos, end);
-        if (text.length > this.maxChars) this.tooLong(line, text.length, text);
-        else if (text.length > 0) this.onRecord({ line, cells: text.split(d) });
+      if (end - pos > this.maxChars) {
+        this.tooLong(line, end - pos, buf.slice(pos, end));
         pos = nl + 1;
         line++;
         continue;
       }
-      // Quotes: all fields plainly quoted or plain, on this one line?
-      const text = buf.slice(pos, end);
-      const fast = unwrap(text.split(d));
+      // Most lines: every field plain or plainly quoted ("…" with no quote inside), on this one line.
+      const fast = end === pos ? EMPTY : plainCells(buf, pos, end, dc);
       if (fast) {
-        if (text.length > this.maxChars) this.tooLong(line, text.length, text);
-        else this.onRecord({ line, cells: fast });
+        if (fast.length > 0) this.onRecord({ line, cells: fast });
         pos = nl + 1;
         line++;
         continue;
@@ -128,18 +124,36 @@ export class CsvRecords {
   }
 }
 
-/** Fields that are plain or plainly quoted ("…" with no quote inside) unwrapped; null if any is not. */
-function unwrap(cells: string[]): string[] | null {
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i]!;
-    if (c.charCodeAt(0) !== QUOTE) continue;
-    const last = c.length - 1;
-    if (last < 1 || c.charCodeAt(last) !== QUOTE) return null;
-    const inner = c.slice(1, last);
-    if (inner.indexOf('"') >= 0) return null;
-    cells[i] = inner;
+const EMPTY: string[] = [];
+
+/**
+ * The fields of the line buf[pos, end) when each is plain (taken as written, up to the delimiter)
+ * or plainly quoted ("…" with no quote inside, then the delimiter or the line's end); null when one
+ * is not (a doubled quote, text after a closing quote, a quote that runs past the line), which the
+ * character state machine then reads. Fields are found with indexOf, never char by char.
+ */
+function plainCells(buf: string, pos: number, end: number, dc: number): string[] | null {
+  const cells: string[] = [];
+  const d = String.fromCharCode(dc);
+  let p = pos;
+  for (;;) {
+    if (buf.charCodeAt(p) === QUOTE && p < end) {
+      const q = buf.indexOf('"', p + 1);
+      if (q < 0 || q >= end) return null;
+      cells.push(buf.slice(p + 1, q));
+      if (q + 1 === end) return cells;
+      if (buf.charCodeAt(q + 1) !== dc) return null;
+      p = q + 2;
+    } else {
+      let c = buf.indexOf(d, p);
+      if (c < 0 || c >= end) {
+        cells.push(buf.slice(p, end));
+        return cells;
+      }
+      cells.push(buf.slice(p, c));
+      p = c + 1;
+    }
   }
-  return cells;
 }
 
 /**

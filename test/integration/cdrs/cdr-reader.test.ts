@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CsvRecords, type CsvProblem, type CsvRecord } from '../../../core/cdrs/csv-records.ts';
 import { err, ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
@@ -114,6 +115,25 @@ describe('the record splitter', () => {
     for (let pieces = 1; pieces <= text.length; pieces++) {
       expect(split(text, pieces), `cut in ${pieces}`).toEqual({ records: want, problems: [] });
     }
+  });
+
+  it('reads back any well-formed CSV as written, fields plain, plainly quoted or with doubled quotes and line breaks, however it is cut', () => {
+    const field = fc.string({ unit: fc.constantFrom('a', '7', ' ', ',', '"', '\n', '\r', 'é', ';'), maxLength: 8 });
+    const record = fc.array(field, { minLength: 1, maxLength: 6 }).filter((r) => r.length > 1 || r[0] !== '');
+    fc.assert(fc.property(fc.array(fc.tuple(record, fc.array(fc.boolean(), { minLength: 6, maxLength: 6 })), { minLength: 1, maxLength: 8 }),
+      fc.boolean(), fc.integer({ min: 1, max: 40 }), (rows, crlf, pieces) => {
+        // A field is quoted when it must be, and otherwise when the coin says so.
+        const text = rows.map(([cells, coins]) => cells.map((c, i) => (/[",\n\r]/.test(c) || coins[i] ? `"${c.replaceAll('"', '""')}"` : c)).join(',')).join(crlf ? '\r\n' : '\n') + (crlf ? '\r\n' : '\n');
+        const got = split(text, pieces);
+        expect(got.problems).toEqual([]);
+        expect(got.records.map((r) => r.cells)).toEqual(rows.map(([cells]) => cells));
+        // Each record's line is the file line it starts on.
+        let line = 1;
+        rows.forEach(([cells], i) => {
+          expect(got.records[i]!.line).toBe(line);
+          line += 1 + cells.join('').split('\n').length - 1;
+        });
+      }), { numRuns: 2000 });
   });
 
   it('a quote that never closes is reported at its line; a line past the limit is skipped, not held', () => {

@@ -1,5 +1,6 @@
 import type { Side } from '../api/contract.ts';
 import type { StoredRating } from '../db/cdrs-repo.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 
 /**
@@ -15,20 +16,55 @@ const LIMIT = 2 ** 52;
 /** Entries kept in memory before they are written (bounded memory on any file). */
 const MAX_ENTRIES = 50_000;
 
-interface Entry {
-  carrierId: number;
-  side: number;
-  source: number;
-  day: number;
-  status: number;
-  reason: number;
-  rateId: number;
-  calls: number;
-  answered: number;
-  ms: number;
-  billed: number;
-  amount: number;
-  x60: number;
+/** An entry's columns in its slot: the key (carrier, side, source, day or month, status, reason, rate) then the sums. */
+const F_CARRIER = 0;
+const F_SIDE = 1;
+const F_SOURCE = 2;
+const F_PERIOD = 3;
+const F_STATUS = 4;
+const F_REASON = 5;
+const F_RATE = 6;
+const F_CALLS = 7;
+const F_ANSWERED = 8;
+const F_MS = 9;
+const F_BILLED = 10;
+const F_AMOUNT = 11;
+const F_X60 = 12;
+const FIELDS = 13;
+
+/**
+ * Entries in flat slots (no object per entry: a CDR import can hold one per call), found by two
+ * numeric keys: (carrier, side, source, period) then (rate, status, reason).
+ */
+class Slots {
+  readonly v = new Float64Array(MAX_ENTRIES * FIELDS);
+  private readonly index = new Map<number, Map<number, number>>();
+  size = 0;
+
+  /** The slot of a key, made (zeroed) if new; −1 when full. */
+  slot(carrierId: number, side: number, source: number, period: number, status: number, reason: number, rateId: number): number {
+    // Periods stay below 2^20 (year 4840), statuses −1…2 and reasons 0…4 in 3 bits each.
+    const outer = ((carrierId * 2 + side) * 2 + source) * 1_048_576 + period;
+    const inner = rateId * 64 + (status + 1) * 8 + reason;
+    let byRate = this.index.get(outer);
+    if (!byRate) this.index.set(outer, (byRate = new Map()));
+    const found = byRate.get(inner);
+    if (found !== undefined) return found;
+    if (this.size >= MAX_ENTRIES) return -1;
+    const k = this.size++;
+    byRate.set(inner, k);
+    const v = this.v;
+    const o = k * FIELDS;
+    v[o + F_CARRIER] = carrierId; v[o + F_SIDE] = side; v[o + F_SOURCE] = source; v[o + F_PERIOD] = period;
+    v[o + F_STATUS] = status; v[o + F_REASON] = reason; v[o + F_RATE] = rateId;
+    v.fill(0, o + F_CALLS, o + FIELDS);
+    return k;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.size = 0;
+  }
 }
 
 /** A UTC day number's month: (year − 1970) × 12 + month (0-based), the key of cdr_monthly. */
@@ -61,9 +97,8 @@ const UPSERT = (table: 'cdr_daily' | 'cdr_monthly', period: 'day' | 'month'): st
  * edges, instead of millions of calls.
  */
 export class DailyTotals {
-  /** (carrier, side, source, day) → (rate, status, reason) → entry: numeric keys, no string per call. */
-  private readonly entries = new Map<number, Map<number, Entry>>();
-  private size = 0;
+  private readonly days = new Slots();
+  private readonly months = new Slots();
   private readonly upsert;
   private readonly upsertMonth;
 
@@ -83,79 +118,86 @@ export class DailyTotals {
     status: number, reason: number, rateId: number, billedS: number, amountE8: number, x60: number | bigint, sign: 1 | -1 = 1): void {
     const day = Math.floor(startMs / DAY_MS);
     const sideCode = SIDE_CODE[side];
-    // Day numbers stay below 2^20 (year 4840), statuses −1…2 and reasons 0…4 in 3 bits each.
-    const outer = ((carrierId * 2 + sideCode) * 2 + source) * 1_048_576 + day;
-    const inner = rateId * 64 + (status + 1) * 8 + reason;
-    let byRate = this.entries.get(outer);
-    if (!byRate) this.entries.set(outer, (byRate = new Map()));
-    let e = byRate.get(inner);
-    if (!e) {
-      if (this.size >= MAX_ENTRIES) {
-        this.flush();
-        this.entries.set(outer, (byRate = new Map()));
-      }
-      e = { carrierId, side: sideCode, source, day, status, reason, rateId, calls: 0, answered: 0, ms: 0, billed: 0, amount: 0, x60: 0 };
-      byRate.set(inner, e);
-      this.size++;
+    let k = this.days.slot(carrierId, sideCode, source, day, status, reason, rateId);
+    if (k < 0) {
+      this.flush();
+      k = this.days.slot(carrierId, sideCode, source, day, status, reason, rateId);
     }
-    if (typeof x60 === 'bigint' || Math.abs(e.x60) + Math.abs(x60) >= LIMIT || Math.abs(e.amount) + Math.abs(amountE8) >= LIMIT || Math.abs(e.ms) + durationMs >= LIMIT) {
-      // Too big for an exact Number: this one call is written on its own, as BigInt.
-      if (this.write(e)) this.upsertMonth.run(e.carrierId, e.side, e.source, monthOfDay(e.day), e.status, e.reason, e.rateId, e.calls, e.answered, e.ms, e.billed, e.amount, e.x60);
-      this.reset(e);
-      const values = [carrierId, e.side, source, status, reason, rateId, sign, answered ? sign : 0, BigInt(durationMs) * BigInt(sign),
+    const v = this.days.v;
+    const o = k * FIELDS;
+    if (typeof x60 === 'bigint' || Math.abs(v[o + F_X60]!) + Math.abs(x60) >= LIMIT || Math.abs(v[o + F_AMOUNT]!) + Math.abs(amountE8) >= LIMIT
+      || Math.abs(v[o + F_MS]!) + durationMs >= LIMIT) {
+      // Too big for an exact Number: what the entry holds is written, then this one call on its own, as BigInt.
+      if (this.writeDay(o)) {
+        this.upsertMonth.run(v[o + F_CARRIER], v[o + F_SIDE], v[o + F_SOURCE], monthOfDay(day), v[o + F_STATUS], v[o + F_REASON], v[o + F_RATE],
+          v[o + F_CALLS], v[o + F_ANSWERED], v[o + F_MS], v[o + F_BILLED], v[o + F_AMOUNT], v[o + F_X60]);
+      }
+      v.fill(0, o + F_CALLS, o + FIELDS);
+      const values = [carrierId, sideCode, source, status, reason, rateId, sign, answered ? sign : 0, BigInt(durationMs) * BigInt(sign),
         BigInt(billedS) * BigInt(sign), BigInt(amountE8) * BigInt(sign), BigInt(x60) * BigInt(sign)] as const;
       this.upsert.run(values[0], values[1], values[2], day, ...values.slice(3));
       this.upsertMonth.run(values[0], values[1], values[2], monthOfDay(day), ...values.slice(3));
       return;
     }
-    e.calls += sign;
-    if (answered) e.answered += sign;
-    e.ms += sign * durationMs;
-    e.billed += sign * billedS;
-    e.amount += sign * amountE8;
-    e.x60 += sign * (x60 as number);
+    v[o + F_CALLS] = v[o + F_CALLS]! + sign;
+    if (answered) v[o + F_ANSWERED] = v[o + F_ANSWERED]! + sign;
+    v[o + F_MS] = v[o + F_MS]! + sign * durationMs;
+    v[o + F_BILLED] = v[o + F_BILLED]! + sign * billedS;
+    v[o + F_AMOUNT] = v[o + F_AMOUNT]! + sign * amountE8;
+    v[o + F_X60] = v[o + F_X60]! + sign * (x60 as number);
   }
 
   /** Writes what is held (call at the end, inside the writer's transaction). */
   flush(): void {
-    // The month totals are the day totals summed: in BigInt, as many days may pass 2^53 together.
-    const months = new Map<string, bigint[] & { key?: number[] }>();
-    for (const byRate of this.entries.values()) {
-      for (const e of byRate.values()) {
-        if (!this.write(e)) continue;
-        const month = monthOfDay(e.day);
-        const key = `${e.carrierId}|${e.side}|${e.source}|${month}|${e.status}|${e.reason}|${e.rateId}`;
-        let m = months.get(key);
-        if (!m) {
-          m = Object.assign([0n, 0n, 0n, 0n, 0n, 0n], { key: [e.carrierId, e.side, e.source, month, e.status, e.reason, e.rateId] });
-          months.set(key, m);
-        }
-        m[0]! += BigInt(e.calls);
-        m[1]! += BigInt(e.answered);
-        m[2]! += BigInt(e.ms);
-        m[3]! += BigInt(e.billed);
-        m[4]! += BigInt(e.amount);
-        m[5]! += BigInt(e.x60);
+    const d = this.days.v;
+    let monthOf = -1;
+    let month = 0;
+    for (let k = 0; k < this.days.size; k++) {
+      const o = k * FIELDS;
+      if (!this.writeDay(o)) continue;
+      // The month totals are the day totals summed, in Numbers kept below 2^52 (a month entry that would pass it is written out first).
+      const day = d[o + F_PERIOD]!;
+      if (day !== monthOf) {
+        monthOf = day;
+        month = monthOfDay(day);
       }
+      let m = this.months.slot(d[o + F_CARRIER]!, d[o + F_SIDE]!, d[o + F_SOURCE]!, month, d[o + F_STATUS]!, d[o + F_REASON]!, d[o + F_RATE]!);
+      if (m < 0) {
+        this.flushMonths();
+        m = this.months.slot(d[o + F_CARRIER]!, d[o + F_SIDE]!, d[o + F_SOURCE]!, month, d[o + F_STATUS]!, d[o + F_REASON]!, d[o + F_RATE]!);
+      }
+      const mv = this.months.v;
+      const mo = m * FIELDS;
+      let fits = true;
+      for (let f = F_CALLS; f < FIELDS; f++) if (Math.abs(mv[mo + f]!) + Math.abs(d[o + f]!) >= LIMIT) fits = false;
+      if (!fits) {
+        this.writeMonth(mo);
+        mv.fill(0, mo + F_CALLS, mo + FIELDS);
+      }
+      for (let f = F_CALLS; f < FIELDS; f++) mv[mo + f] = mv[mo + f]! + d[o + f]!;
     }
-    for (const m of months.values()) this.upsertMonth.run(...m.key!, ...m);
-    this.entries.clear();
-    this.size = 0;
+    this.days.clear();
+    this.flushMonths();
   }
 
-  private write(e: Entry): boolean {
-    if (e.calls === 0 && e.answered === 0 && e.ms === 0 && e.billed === 0 && e.amount === 0 && e.x60 === 0) return false;
-    this.upsert.run(e.carrierId, e.side, e.source, e.day, e.status, e.reason, e.rateId, e.calls, e.answered, e.ms, e.billed, e.amount, e.x60);
+  private flushMonths(): void {
+    for (let m = 0; m < this.months.size; m++) this.writeMonth(m * FIELDS);
+    this.months.clear();
+  }
+
+  private writeDay(o: number): boolean {
+    return this.write(this.upsert, this.days.v, o);
+  }
+
+  private writeMonth(o: number): boolean {
+    return this.write(this.upsertMonth, this.months.v, o);
+  }
+
+  private write(stmt: Statement, v: Float64Array, o: number): boolean {
+    if (v[o + F_CALLS] === 0 && v[o + F_ANSWERED] === 0 && v[o + F_MS] === 0 && v[o + F_BILLED] === 0 && v[o + F_AMOUNT] === 0 && v[o + F_X60] === 0) return false;
+    stmt.run(v[o + F_CARRIER], v[o + F_SIDE], v[o + F_SOURCE], v[o + F_PERIOD], v[o + F_STATUS], v[o + F_REASON], v[o + F_RATE],
+      v[o + F_CALLS], v[o + F_ANSWERED], v[o + F_MS], v[o + F_BILLED], v[o + F_AMOUNT], v[o + F_X60]);
     return true;
-  }
-
-  private reset(e: Entry): void {
-    e.calls = 0;
-    e.answered = 0;
-    e.ms = 0;
-    e.billed = 0;
-    e.amount = 0;
-    e.x60 = 0;
   }
 }
 

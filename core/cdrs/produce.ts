@@ -10,7 +10,7 @@ import { MAX_COLUMNS, MAX_LINE_CHARS } from '../excel/read-table.ts';
 import { CsvRecords } from './csv-records.ts';
 import { createCdrParser, type CdrFormat } from './formats.ts';
 import { carrierLegs, RaterCache, TrunkMap, type TrunkMiss } from './legs.ts';
-import { BATCH_ROWS, newBatch, pushRow, type RowBatch } from './row-batch.ts';
+import { BATCH_ROWS, newBatch, pushRow, sealBatch, type RowBatch } from './row-batch.ts';
 
 /** Read a MiB at a time: a few thousand calls per batch handed to the writer. */
 const CHUNK_BYTES = 1 << 20;
@@ -127,6 +127,7 @@ export class CdrProducer {
       }
     };
     const send = (): void => {
+      sealBatch(batch);
       more = this.emit({ type: 'batch', batch, rowsRead, problems, problemCount }) && more;
       batch = newBatch();
       problems = [];
@@ -204,7 +205,8 @@ export class CdrProducer {
         const bytes = buf.subarray(0, n);
         hash.update(bytes);
         records.push(decode(bytes, true));
-        send();
+        // Full batches went as they filled; what is left goes on filling unless bad rows wait to be reported.
+        if (problems.length > 0 || batch.count >= BATCH_ROWS / 2) send();
         if (!more && this.stopped === undefined) {
           // The writer is behind: nothing more is read until it says so.
           this.paused = true;

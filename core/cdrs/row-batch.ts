@@ -3,8 +3,10 @@ import type { ParsedCdr } from './formats.ts';
 
 /**
  * A batch of parsed, rated calls in flat columns: numbers in one Float64Array (transferable to
- * another thread without a copy), text in one array. Null numbers are NaN; a leg that is absent
- * or not rated has status NaN. Every number is an integer well inside 2^53, except an exact ×60
+ * another thread without a copy), the texts of every row joined in one string with their end
+ * offsets in an Int32Array (one string crosses to the writer's thread as one copy; thousands of
+ * small strings cost a microsecond a row to clone). Null numbers are NaN; a leg that is absent or
+ * not rated has status NaN. Every number is an integer well inside 2^53, except an exact ×60
  * amount beyond it (a call worth millions), which travels as text in `bigX60`.
  */
 export const NUMS = 20;
@@ -24,15 +26,45 @@ export const BATCH_ROWS = 4096;
 
 export interface RowBatch {
   nums: Float64Array;
-  /** call id, calling, called, ingress, egress per row. */
-  strs: (string | null)[];
+  /** call id, calling, called, ingress, egress of each row, joined (set by sealBatch; '' while filling). */
+  text: string;
+  /** End offset in `text` of each row's STRS texts; a null text is stored as −1 − its (empty) end. */
+  ends: Int32Array;
+  /** The texts while the batch is filled (emptied by sealBatch). */
+  parts: string[];
   count: number;
   /** `${row}:${side}` → exact ×60 as decimal text, for the rare amounts beyond 2^53. */
   bigX60: Record<string, string> | null;
 }
 
 export function newBatch(): RowBatch {
-  return { nums: new Float64Array(BATCH_ROWS * NUMS), strs: new Array<string | null>(BATCH_ROWS * STRS), count: 0, bigX60: null };
+  return { nums: new Float64Array(BATCH_ROWS * NUMS), text: '', ends: new Int32Array(BATCH_ROWS * STRS), parts: [], count: 0, bigX60: null };
+}
+
+/** Joins the batch's texts (call it once, when the batch is full or handed on). */
+export function sealBatch(b: RowBatch): void {
+  b.text = b.parts.join('');
+  b.parts = [];
+}
+
+/** Text k of row i (0 call id, 1 calling, 2 called, 3 ingress, 4 egress) of a sealed batch. */
+export function textOf(b: RowBatch, i: number, k: number): string | null {
+  const at = i * STRS + k;
+  const end = b.ends[at]!;
+  if (end < 0) return null;
+  const prev = at === 0 ? 0 : b.ends[at - 1]!;
+  return b.text.slice(prev < 0 ? -1 - prev : prev, end);
+}
+
+/** Stores text `at` ending past `end` (the previous text's end); returns its own end. */
+function putText(b: RowBatch, at: number, v: string | null, end: number): number {
+  if (v === null) {
+    b.ends[at] = -1 - end;
+    return end;
+  }
+  if (v.length > 0) b.parts.push(v);
+  b.ends[at] = end + v.length;
+  return end + v.length;
 }
 
 function putSide(b: RowBatch, base: number, i: number, side: 'b' | 's', r: StoredRating | null): void {
@@ -67,11 +99,13 @@ export function pushRow(b: RowBatch, c: ParsedCdr, key: number, filing: number, 
   putSide(b, o + O_BUY, i, 'b', buy);
   putSide(b, o + O_SELL, i, 's', sell);
   const s = i * STRS;
-  b.strs[s] = c.callId;
-  b.strs[s + 1] = c.calling;
-  b.strs[s + 2] = c.called;
-  b.strs[s + 3] = c.ingress;
-  b.strs[s + 4] = c.egress;
+  const prev = i === 0 ? 0 : b.ends[s - 1]!;
+  let end = prev < 0 ? -1 - prev : prev;
+  end = putText(b, s, c.callId, end);
+  end = putText(b, s + 1, c.calling, end);
+  end = putText(b, s + 2, c.called, end);
+  end = putText(b, s + 3, c.ingress, end);
+  putText(b, s + 4, c.egress, end);
 }
 
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);

@@ -1,7 +1,7 @@
 import type { CdrImportRecord, CdrSource } from '../api/contract.ts';
 import { isoInstant } from '../time/parse-date.ts';
 import type { Statement } from 'better-sqlite3';
-import { NUMS, nullableNumber, O_ANSWERED, O_BUY, O_CHARGE, O_CUSTOMER, O_DURATION, O_FILING, O_KEY, O_SELL, O_START, O_VENDOR, STRS, type RowBatch } from '../cdrs/row-batch.ts';
+import { NUMS, nullableNumber, O_ANSWERED, O_BUY, O_CHARGE, O_CUSTOMER, O_DURATION, O_FILING, O_KEY, O_SELL, O_START, O_VENDOR, STRS, textOf, type RowBatch } from '../cdrs/row-batch.ts';
 import type { Db } from './open.ts';
 
 export const SOURCE_CODE: Record<CdrSource, number> = { own: 0, carrier: 1 };
@@ -92,13 +92,49 @@ export class CdrsRepo {
   }
 }
 
-const COLUMNS = 27;
 const BATCH = 64;
 const INSERT = `INSERT OR IGNORE INTO cdrs (carrier_id, source, import_id, start_ms, dedupe_key, call_id, calling, called, duration_ms, answered,
   ingress, egress, carrier_charge_e8, customer_id, vendor_id,
   buy_status, buy_reason, buy_rate_id, buy_billed_s, buy_amount_e8, buy_exact_x60,
   sell_status, sell_reason, sell_rate_id, sell_billed_s, sell_amount_e8, sell_exact_x60) VALUES `;
-const ROW = `(${Array(COLUMNS).fill('?').join(', ')})`;
+/** A row's optional parts, one bit each: a statement binds only the parts some row of its rows has, the rest are literal NULLs. */
+const M_CALL_ID = 1;
+const M_INGRESS = 2;
+const M_EGRESS = 4;
+const M_CHARGE = 8;
+const M_CUSTOMER = 16;
+const M_VENDOR = 32;
+const M_BUY = 64;
+const M_SELL = 128;
+
+function rowSql(mask: number, source: number, importId: number): string {
+  const q = (bit: number, n = 1): string => Array(n).fill(mask & bit ? '?' : 'NULL').join(', ');
+  return `(?, ${source}, ${importId}, ?, ?, ${q(M_CALL_ID)}, ?, ?, ?, ?, ${q(M_INGRESS)}, ${q(M_EGRESS)}, ${q(M_CHARGE)}, ${q(M_CUSTOMER)}, ${q(M_VENDOR)}, ${q(M_BUY, 6)}, ${q(M_SELL, 6)})`;
+}
+
+/** One side's six columns of row i from `base` in its numbers, into p from k; returns the next k. */
+function putSide(p: unknown[], k: number, b: RowBatch, i: number, base: number, tag: 'b' | 's'): number {
+  const nums = b.nums;
+  if (Number.isNaN(nums[base]!)) {
+    p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
+    return k;
+  }
+  p[k++] = nums[base]; p[k++] = nullableNumber(nums[base + 1]!); p[k++] = nullableNumber(nums[base + 2]!); p[k++] = nums[base + 3];
+  p[k++] = nullableNumber(nums[base + 4]!);
+  const big = b.bigX60?.[`${i}:${tag}`];
+  p[k++] = big === undefined ? nums[base + 5] : BigInt(big);
+  return k;
+}
+
+function rowMask(b: RowBatch, i: number): number {
+  const o = i * NUMS;
+  const n = b.nums;
+  const e = b.ends;
+  const t = i * STRS;
+  return (e[t]! >= 0 ? M_CALL_ID : 0) | (e[t + 3]! >= 0 ? M_INGRESS : 0) | (e[t + 4]! >= 0 ? M_EGRESS : 0)
+    | (Number.isNaN(n[o + O_CHARGE]!) ? 0 : M_CHARGE) | (Number.isNaN(n[o + O_CUSTOMER]!) ? 0 : M_CUSTOMER) | (Number.isNaN(n[o + O_VENDOR]!) ? 0 : M_VENDOR)
+    | (Number.isNaN(n[o + O_BUY]!) ? 0 : M_BUY) | (Number.isNaN(n[o + O_SELL]!) ? 0 : M_SELL);
+}
 
 /** Told about each call that was stored (not a duplicate): row i of batch b. */
 export type OnStored = (b: RowBatch, i: number) => void;
@@ -110,10 +146,13 @@ export type OnStored = (b: RowBatch, i: number) => void;
  * each of its rows is looked up: it was stored now if its id is new and not already claimed.
  */
 export class CdrWriter {
-  private readonly params: unknown[] = new Array(COLUMNS * BATCH);
-  private readonly pending: { b: RowBatch; i: number }[] = [];
+  /** The rows waiting for the next statement: batch and row index (no object per row). */
+  private readonly pendingB: RowBatch[] = [];
+  private readonly pendingI = new Int32Array(BATCH);
   private n = 0;
-  private readonly full: Statement;
+  private mask = 0;
+  /** Full-size statements (and their parameter arrays) by mask. */
+  private readonly statements = new Map<number, { stmt: Statement; params: unknown[] }>();
   private readonly find: Statement;
   private lastId: number;
   private onStored: OnStored | undefined;
@@ -121,7 +160,6 @@ export class CdrWriter {
   duplicates = 0;
 
   constructor(private readonly db: Db, private readonly source: number, private readonly importId: number) {
-    this.full = db.prepare(INSERT + Array(BATCH).fill(ROW).join(', '));
     this.find = db.prepare('SELECT id FROM cdrs WHERE carrier_id = ? AND source = ? AND start_ms = ? AND dedupe_key = ?').pluck();
     this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM cdrs').pluck().get() as number);
   }
@@ -133,46 +171,59 @@ export class CdrWriter {
 
   /** Queues every row of a batch (written BATCH rows per statement; flush() writes the rest). */
   addBatch(b: RowBatch): void {
-    const nums = b.nums;
-    const strs = b.strs;
-    const p = this.params;
     for (let i = 0; i < b.count; i++) {
-      const o = i * NUMS;
-      const t = i * STRS;
-      let k = this.n * COLUMNS;
-      p[k++] = nums[o + O_FILING]; p[k++] = this.source; p[k++] = this.importId; p[k++] = nums[o + O_START]; p[k++] = nums[o + O_KEY];
-      p[k++] = strs[t]; p[k++] = strs[t + 1]; p[k++] = strs[t + 2]; p[k++] = nums[o + O_DURATION]; p[k++] = nums[o + O_ANSWERED];
-      p[k++] = strs[t + 3]; p[k++] = strs[t + 4]; p[k++] = nullableNumber(nums[o + O_CHARGE]!);
-      p[k++] = nullableNumber(nums[o + O_CUSTOMER]!); p[k++] = nullableNumber(nums[o + O_VENDOR]!);
-      for (const [base, side] of [[o + O_BUY, 'b'], [o + O_SELL, 's']] as const) {
-        if (Number.isNaN(nums[base]!)) {
-          p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null; p[k++] = null;
-        } else {
-          p[k++] = nums[base]; p[k++] = nullableNumber(nums[base + 1]!); p[k++] = nullableNumber(nums[base + 2]!); p[k++] = nums[base + 3];
-          p[k++] = nullableNumber(nums[base + 4]!);
-          const big = b.bigX60?.[`${i}:${side}`];
-          p[k++] = big === undefined ? nums[base + 5] : BigInt(big);
-        }
-      }
-      this.pending[this.n] = { b, i };
-      if (++this.n === BATCH) this.flush();
+      this.mask |= rowMask(b, i);
+      this.pendingB[this.n] = b;
+      this.pendingI[this.n++] = i;
+      if (this.n === BATCH) this.flush();
     }
+  }
+
+  private statement(n: number): { stmt: Statement; params: unknown[] } {
+    const mask = this.mask;
+    const cached = n === BATCH ? this.statements.get(mask) : undefined;
+    if (cached) return cached;
+    const row = rowSql(mask, this.source, this.importId);
+    const stmt = this.db.prepare(INSERT + Array(n).fill(row).join(', '));
+    const made = { stmt, params: new Array<unknown>(n * (row.split('?').length - 1)) };
+    if (n === BATCH) this.statements.set(mask, made);
+    return made;
   }
 
   /** Writes what is pending (call it once more at the end). */
   flush(): void {
     const n = this.n;
     if (n === 0) return;
-    const info = n === BATCH ? this.full.run(this.params) : this.db.prepare(INSERT + Array(n).fill(ROW).join(', ')).run(this.params.slice(0, n * COLUMNS));
+    const { stmt, params: p } = this.statement(n);
+    const mask = this.mask;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const b = this.pendingB[r]!;
+      const i = this.pendingI[r]!;
+      const nums = b.nums;
+      const o = i * NUMS;
+      p[k++] = nums[o + O_FILING]; p[k++] = nums[o + O_START]; p[k++] = nums[o + O_KEY];
+      if (mask & M_CALL_ID) p[k++] = textOf(b, i, 0);
+      p[k++] = textOf(b, i, 1); p[k++] = textOf(b, i, 2); p[k++] = nums[o + O_DURATION]; p[k++] = nums[o + O_ANSWERED];
+      if (mask & M_INGRESS) p[k++] = textOf(b, i, 3);
+      if (mask & M_EGRESS) p[k++] = textOf(b, i, 4);
+      if (mask & M_CHARGE) p[k++] = nullableNumber(nums[o + O_CHARGE]!);
+      if (mask & M_CUSTOMER) p[k++] = nullableNumber(nums[o + O_CUSTOMER]!);
+      if (mask & M_VENDOR) p[k++] = nullableNumber(nums[o + O_VENDOR]!);
+      if (mask & M_BUY) k = putSide(p, k, b, i, o + O_BUY, 'b');
+      if (mask & M_SELL) k = putSide(p, k, b, i, o + O_SELL, 's');
+    }
+    const info = stmt.run(p);
     const before = this.lastId;
     if (info.changes > 0) this.lastId = Number(info.lastInsertRowid);
     if (info.changes === n) {
       this.inserted += n;
-      if (this.onStored) for (let i = 0; i < n; i++) this.onStored(this.pending[i]!.b, this.pending[i]!.i);
+      if (this.onStored) for (let r = 0; r < n; r++) this.onStored(this.pendingB[r]!, this.pendingI[r]!);
     } else {
       const claimed = new Set<number>();
       for (let i = 0; i < n; i++) {
-        const { b, i: row } = this.pending[i]!;
+        const b = this.pendingB[i]!;
+        const row = this.pendingI[i]!;
         const o = row * NUMS;
         const id = this.find.get(b.nums[o + O_FILING], this.source, b.nums[o + O_START], b.nums[o + O_KEY]) as number;
         if (id > before && !claimed.has(id)) {
@@ -183,5 +234,6 @@ export class CdrWriter {
       }
     }
     this.n = 0;
+    this.mask = 0;
   }
 }

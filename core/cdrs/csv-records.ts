@@ -145,7 +145,7 @@ function plainCells(buf: string, pos: number, end: number, dc: number): string[]
       if (buf.charCodeAt(q + 1) !== dc) return null;
       p = q + 2;
     } else {
-      let c = buf.indexOf(d, p);
+      const c = buf.indexOf(d, p);
       if (c < 0 || c >= end) {
         cells.push(buf.slice(p, end));
         return cells;

@@ -110,7 +110,7 @@ port.on('message', (m: { type: 'start'; spec: ProducerSpec; dbPath: string } | {
   const db = new Database(m.dbPath, { readonly: true, fileMustExist: true });
   producer = new CdrProducer(m.spec, db as never, (batch) => {
     inFlight++;
-    port.postMessage(batch, [batch.batch.nums.buffer as ArrayBuffer, batch.batch.ends.buffer as ArrayBuffer]);
+    port.postMessage(batch, [batch.batch.nums.buffer as ArrayBuffer, batch.batch.ends.buffer as ArrayBuffer, batch.batch.bytes.buffer as ArrayBuffer]);
     return inFlight < IN_FLIGHT;
   });
   producer.run().then(

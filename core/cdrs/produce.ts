@@ -10,7 +10,7 @@ import { MAX_COLUMNS, MAX_LINE_CHARS } from '../excel/read-table.ts';
 import { CsvRecords } from './csv-records.ts';
 import { createCdrParser, type CdrFormat } from './formats.ts';
 import { carrierLegs, RaterCache, TrunkMap, type TrunkMiss } from './legs.ts';
-import { BATCH_ROWS, newBatch, pushRow, sealBatch, type RowBatch } from './row-batch.ts';
+import { BATCH_ROWS, newBatch, pushRow, type RowBatch } from './row-batch.ts';
 
 /** Read a MiB at a time: a few thousand calls per batch handed to the writer. */
 const CHUNK_BYTES = 1 << 20;
@@ -127,7 +127,6 @@ export class CdrProducer {
       }
     };
     const send = (): void => {
-      sealBatch(batch);
       more = this.emit({ type: 'batch', batch, rowsRead, problems, problemCount }) && more;
       batch = newBatch();
       problems = [];

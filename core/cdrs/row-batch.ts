@@ -3,9 +3,11 @@ import type { ParsedCdr } from './formats.ts';
 
 /**
  * A batch of parsed, rated calls in flat columns: numbers in one Float64Array (transferable to
- * another thread without a copy), the texts of every row joined in one string with their end
- * offsets in an Int32Array (one string crosses to the writer's thread as one copy; thousands of
- * small strings cost a microsecond a row to clone). Null numbers are NaN; a leg that is absent or
+ * another thread without a copy), the texts of every row written back to back into a byte array,
+ * one byte per Latin-1 character, with their end offsets in an Int32Array (transferred too: the
+ * writer decodes them once and slices; structured-cloning thousands of small strings cost a
+ * microsecond a row, joining them a third of one). A text with a character beyond Latin-1 (rare in
+ * a CDR) travels as a string in `wide`. Null numbers are NaN; a leg that is absent or
  * not rated has status NaN. Every number is an integer well inside 2^53, except an exact ×60
  * amount beyond it (a call worth millions), which travels as text in `bigX60`.
  */
@@ -26,45 +28,62 @@ export const BATCH_ROWS = 4096;
 
 export interface RowBatch {
   nums: Float64Array;
-  /** call id, calling, called, ingress, egress of each row, joined (set by sealBatch; '' while filling). */
-  text: string;
-  /** End offset in `text` of each row's STRS texts; a null text is stored as −1 − its (empty) end. */
+  /** call id, calling, called, ingress, egress of each row, one byte per character (grown as needed). */
+  bytes: Uint8Array;
+  /** End offset in `bytes` of each row's STRS texts; a null text is stored as −1 − its (empty) end. */
   ends: Int32Array;
-  /** The texts while the batch is filled (emptied by sealBatch). */
-  parts: string[];
+  /** Texts with a character beyond Latin-1, by index (row × STRS + k); their bytes are empty. */
+  wide: Record<number, string> | null;
+  /** `bytes` decoded, once, by textOf on the writer's side. */
+  text?: string;
   count: number;
   /** `${row}:${side}` → exact ×60 as decimal text, for the rare amounts beyond 2^53. */
   bigX60: Record<string, string> | null;
 }
 
 export function newBatch(): RowBatch {
-  return { nums: new Float64Array(BATCH_ROWS * NUMS), text: '', ends: new Int32Array(BATCH_ROWS * STRS), parts: [], count: 0, bigX60: null };
+  return { nums: new Float64Array(BATCH_ROWS * NUMS), bytes: new Uint8Array(BATCH_ROWS * 64), ends: new Int32Array(BATCH_ROWS * STRS), wide: null, count: 0, bigX60: null };
 }
 
-/** Joins the batch's texts (call it once, when the batch is full or handed on). */
-export function sealBatch(b: RowBatch): void {
-  b.text = b.parts.join('');
-  b.parts = [];
-}
+const endOf = (e: number): number => (e < 0 ? -1 - e : e);
 
-/** Text k of row i (0 call id, 1 calling, 2 called, 3 ingress, 4 egress) of a sealed batch. */
+/** Text k of row i (0 call id, 1 calling, 2 called, 3 ingress, 4 egress). */
 export function textOf(b: RowBatch, i: number, k: number): string | null {
   const at = i * STRS + k;
   const end = b.ends[at]!;
   if (end < 0) return null;
-  const prev = at === 0 ? 0 : b.ends[at - 1]!;
-  return b.text.slice(prev < 0 ? -1 - prev : prev, end);
+  if (b.wide !== null) {
+    const w = b.wide[at];
+    if (w !== undefined) return w;
+  }
+  const text = (b.text ??= Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.count === 0 ? 0 : endOf(b.ends[b.count * STRS - 1]!)).toString('latin1'));
+  return text.slice(at === 0 ? 0 : endOf(b.ends[at - 1]!), end);
 }
 
-/** Stores text `at` ending past `end` (the previous text's end); returns its own end. */
+/** Stores text `at` after `end` (the previous text's end); returns its own end. */
 function putText(b: RowBatch, at: number, v: string | null, end: number): number {
   if (v === null) {
     b.ends[at] = -1 - end;
     return end;
   }
-  if (v.length > 0) b.parts.push(v);
-  b.ends[at] = end + v.length;
-  return end + v.length;
+  const len = v.length;
+  if (end + len > b.bytes.length) {
+    const grown = new Uint8Array(Math.max(b.bytes.length * 2, end + len));
+    grown.set(b.bytes.subarray(0, end));
+    b.bytes = grown;
+  }
+  const bytes = b.bytes;
+  for (let j = 0; j < len; j++) {
+    const c = v.charCodeAt(j);
+    if (c > 255) {
+      (b.wide ??= {})[at] = v;
+      b.ends[at] = end;
+      return end;
+    }
+    bytes[end + j] = c;
+  }
+  b.ends[at] = end + len;
+  return end + len;
 }
 
 function putSide(b: RowBatch, base: number, i: number, side: 'b' | 's', r: StoredRating | null): void {
@@ -99,8 +118,7 @@ export function pushRow(b: RowBatch, c: ParsedCdr, key: number, filing: number, 
   putSide(b, o + O_BUY, i, 'b', buy);
   putSide(b, o + O_SELL, i, 's', sell);
   const s = i * STRS;
-  const prev = i === 0 ? 0 : b.ends[s - 1]!;
-  let end = prev < 0 ? -1 - prev : prev;
+  let end = i === 0 ? 0 : endOf(b.ends[s - 1]!);
   end = putText(b, s, c.callId, end);
   end = putText(b, s + 1, c.calling, end);
   end = putText(b, s + 2, c.called, end);

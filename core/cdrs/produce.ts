@@ -249,8 +249,11 @@ export function produceRows(spec: ProducerSpec, o: ProduceOptions, onBatch: (m: 
     return producer.run();
   }
   return new Promise<EndMessage>((resolve, reject) => {
-    // A small old generation keeps the reader's garbage collected early: the import's memory stays bounded.
-    const worker = new Worker(o.workerPath!, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    // The reader's memory is bounded by its design (a MiB read at a time, lines of at most a MiB, a
+    // few batches in flight), not by a heap limit: a 256 MB old generation made V8 collect so often
+    // that a 2M-call import took 35 % longer. A larger young generation lets a batch's short-lived
+    // strings die young instead of being promoted (10M calls: 211,000/s at 470 MB peak RSS).
+    const worker = new Worker(o.workerPath!, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
     let settled = false;
     const finish = (e: unknown, end?: EndMessage): void => {
       if (settled) return;

@@ -143,7 +143,9 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     });
     let rowsRead = 0;
     let problemCount = 0;
-    const onBatch = (m: BatchMessage): void => {
+    // The batch before this one: handed back to the reader once the writer holds none of its rows.
+    let previous: RowBatch | null = null;
+    const onBatch = (m: BatchMessage, release: (b: RowBatch) => void): void => {
       rowsRead = m.rowsRead;
       problemCount = m.problemCount;
       for (const p of m.problems) {
@@ -163,6 +165,8 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       }
       // Once a file has a bad row (and bad rows are not skipped), it will fail whole: nothing more is written.
       if (problemCount === 0 || rejects) writer.addBatch(b);
+      if (previous && !writer.holds(previous)) release(previous);
+      previous = b;
       job.progress('importing', rowsRead);
       if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written');
     };

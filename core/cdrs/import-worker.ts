@@ -13,6 +13,7 @@ import { TrunklineError } from '../api/errors.ts';
 import { rerateRange, tableFor, type RerateSpec } from '../rating/rerate-range.ts';
 import type { VersionedRateTable } from '../rates/versioned-table.ts';
 import { CdrProducer, type ProducerSpec } from './produce.ts';
+import type { BatchBuffers } from './row-batch.ts';
 import { ScanBuilder, scanBuffers, scanData, whatIfScanner, type WhatIfScan } from '../lcr/whatif-scan.ts';
 import type { WhatIfMessage } from '../lcr/whatif-workers.ts';
 
@@ -67,7 +68,7 @@ async function whatIfRange(m: Extract<WhatIfMessage, { type: 'whatif' }>): Promi
   port.postMessage({ type: 'whatif-range', calls });
 }
 
-port.on('message', (m: { type: 'start'; spec: ProducerSpec; dbPath: string } | { type: 'ack' } | { type: 'stop' } | RerateMessage | WhatIfMessage) => {
+port.on('message', (m: { type: 'start'; spec: ProducerSpec; dbPath: string } | { type: 'ack'; recycle?: BatchBuffers } | { type: 'stop' } | RerateMessage | WhatIfMessage) => {
   if (m.type === 'whatif') {
     whatIfRange(m).catch((e: unknown) => port.postMessage({
       type: 'error',
@@ -97,6 +98,7 @@ port.on('message', (m: { type: 'start'; spec: ProducerSpec; dbPath: string } | {
     return;
   }
   if (m.type === 'ack') {
+    if (m.recycle) producer?.recycle(m.recycle);
     inFlight--;
     if (inFlight < IN_FLIGHT) producer?.resume();
     return;

@@ -10,10 +10,11 @@ import { MAX_COLUMNS, MAX_LINE_CHARS } from '../excel/read-table.ts';
 import { CsvRecords } from './csv-records.ts';
 import { createCdrParser, type CdrFormat } from './formats.ts';
 import { carrierLegs, RaterCache, TrunkMap, type TrunkMiss } from './legs.ts';
-import { BATCH_ROWS, newBatch, pushRow, type RowBatch } from './row-batch.ts';
+import { BATCH_ROWS, batchBuffers, newBatch, pushRow, type BatchBuffers, type RowBatch } from './row-batch.ts';
 
 /** Read a MiB at a time: a few thousand calls per batch handed to the writer. */
 const CHUNK_BYTES = 1 << 20;
+const DECODE_BYTES = 1 << 16;
 
 /** What the reading side of a CDR import needs: all of it plain data, so it can cross to a worker thread. */
 export interface ProducerSpec {
@@ -75,6 +76,8 @@ export class CdrProducer {
   private wake: (() => void) | null = null;
   private stopped: unknown;
   private read = 0;
+  /** Buffers of batches the writer is done with, for the next batches. */
+  private readonly pool: BatchBuffers[] = [];
 
   constructor(private readonly spec: ProducerSpec, private readonly db: Db, private readonly emit: (m: BatchMessage) => boolean) {}
 
@@ -85,6 +88,11 @@ export class CdrProducer {
     const wake = this.wake;
     this.wake = null;
     wake?.();
+  }
+
+  /** The writer is done with a batch: its buffers make a later one. */
+  recycle(buffers: BatchBuffers): void {
+    if (this.pool.length < 8) this.pool.push(buffers);
   }
 
   /** Bytes of the file read so far. */
@@ -109,7 +117,7 @@ export class CdrProducer {
     const hasDeck = this.db.prepare('SELECT 1 FROM deck_imports WHERE carrier_id = ? AND side = ? LIMIT 1');
     const raters = new RaterCache(this.db, (id, side) => hasDeck.get(id, side) !== undefined);
     const hash = createHash('sha256');
-    let batch = newBatch();
+    let batch = newBatch(this.pool.pop());
     let problems: ProblemRow[] = [];
     let problemCount = 0;
     let kept = 0;
@@ -128,7 +136,7 @@ export class CdrProducer {
     };
     const send = (): void => {
       more = this.emit({ type: 'batch', batch, rowsRead, problems, problemCount }) && more;
-      batch = newBatch();
+      batch = newBatch(this.pool.pop());
       problems = [];
     };
     const onRow = (cells: string[]): void => {
@@ -203,7 +211,9 @@ export class CdrProducer {
         this.read += n;
         const bytes = buf.subarray(0, n);
         hash.update(bytes);
-        records.push(decode(bytes, true));
+        // Decoded 64 KiB at a time: texts that small are young-generation strings, where a MiB string
+        // is mapped, faulted in and unmapped afresh for every chunk.
+        for (let at = 0; at < n; at += DECODE_BYTES) records.push(decode(bytes.subarray(at, Math.min(n, at + DECODE_BYTES)), true));
         // Full batches went as they filled; what is left goes on filling unless bad rows wait to be reported.
         if (problems.length > 0 || batch.count >= BATCH_ROWS / 2) send();
         if (!more && this.stopped === undefined) {
@@ -240,10 +250,14 @@ export interface ProduceOptions {
  * on a worker thread when one is built (the writer and the reader then use both cores), else here.
  * A throw from `onBatch` (a cancel, a write error) stops the reader and rejects.
  */
-export function produceRows(spec: ProducerSpec, o: ProduceOptions, onBatch: (m: BatchMessage) => void, signal: AbortSignal): Promise<EndMessage> {
+/**
+ * `onBatch` may hand back, through `release`, a batch it holds no row of any more: its buffers go
+ * back to the reader for a later batch.
+ */
+export function produceRows(spec: ProducerSpec, o: ProduceOptions, onBatch: (m: BatchMessage, release: (b: RowBatch) => void) => void, signal: AbortSignal): Promise<EndMessage> {
   if (!o.workerPath || !existsSync(o.workerPath)) {
     const producer: CdrProducer = new CdrProducer(spec, o.db, (m) => {
-      onBatch(m);
+      onBatch(m, (b) => producer.recycle(batchBuffers(b)));
       return true;
     });
     return producer.run();
@@ -269,13 +283,15 @@ export function produceRows(spec: ProducerSpec, o: ProduceOptions, onBatch: (m: 
       if (settled) return;
       heard = true;
       if (m.type === 'batch') {
+        let released: BatchBuffers | null = null;
         try {
-          onBatch(m);
+          onBatch(m, (b) => (released = batchBuffers(b)));
         } catch (e) {
           finish(e);
           return;
         }
-        worker.postMessage({ type: 'ack' });
+        if (released) worker.postMessage({ type: 'ack', recycle: released }, released);
+        else worker.postMessage({ type: 'ack' });
       } else if (m.type === 'end') finish(null, m);
       else finish(new TrunklineError(m.error.code as never, m.error.message, m.error.details));
     });

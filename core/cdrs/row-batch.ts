@@ -41,7 +41,18 @@ export interface RowBatch {
   bigX60: Record<string, string> | null;
 }
 
-export function newBatch(): RowBatch {
+/** A batch's three arrays, handed back by the writer once it holds no row of the batch, for the next batch. */
+export type BatchBuffers = [ArrayBuffer, ArrayBuffer, ArrayBuffer];
+
+export function batchBuffers(b: RowBatch): BatchBuffers {
+  return [b.nums.buffer as ArrayBuffer, b.ends.buffer as ArrayBuffer, b.bytes.buffer as ArrayBuffer];
+}
+
+/** A new, empty batch: on recycled buffers when there are (no fresh MiB to map and fault in per batch). */
+export function newBatch(recycled?: BatchBuffers): RowBatch {
+  if (recycled) {
+    return { nums: new Float64Array(recycled[0]), ends: new Int32Array(recycled[1]), bytes: new Uint8Array(recycled[2]), wide: null, count: 0, bigX60: null };
+  }
   return { nums: new Float64Array(BATCH_ROWS * NUMS), bytes: new Uint8Array(BATCH_ROWS * 64), ends: new Int32Array(BATCH_ROWS * STRS), wide: null, count: 0, bigX60: null };
 }
 

@@ -179,6 +179,12 @@ export class CdrWriter {
     }
   }
 
+  /** Whether a row of batch b waits for the next statement. */
+  holds(b: RowBatch): boolean {
+    for (let r = 0; r < this.n; r++) if (this.pendingB[r] === b) return true;
+    return false;
+  }
+
   private statement(n: number): { stmt: Statement; params: unknown[] } {
     const mask = this.mask;
     const cached = n === BATCH ? this.statements.get(mask) : undefined;

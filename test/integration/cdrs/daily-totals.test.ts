@@ -171,7 +171,8 @@ describe('the reader on its own thread', () => {
         writeFileSync(deck, V1);
         ok(await engine.dispatch('decks.import', { file: deck, carrier: 'V', side: 'buy', received: '2025-12-01' }));
         const file = join(w2.dir, 'a.csv');
-        callsFile(file, 9000, 7);
+        // Enough calls for several batches: the reader builds later batches on buffers the writer handed back.
+        callsFile(file, 30_000, 7);
         const r = ok(await engine.dispatch('cdrs.import', { file, carrier: 'V', source: 'own' }));
         const db = engine.context.db;
         const rows = db.prepare('SELECT * FROM cdrs ORDER BY id').raw().all();
@@ -184,7 +185,7 @@ describe('the reader on its own thread', () => {
     };
     const threaded = await run(worker);
     const single = await run(false);
-    expect(threaded.r.rowsRead).toBe(9000);
+    expect(threaded.r.rowsRead).toBe(30_000);
     expect(threaded).toEqual(single);
     // Texts beyond Latin-1 (they travel apart from the batch's bytes) are stored as written.
     const ids = new Set(threaded.rows.map((r) => (r as unknown[])[6]));

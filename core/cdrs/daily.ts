@@ -13,8 +13,10 @@ export const DAY_MS = 86_400_000;
 const SIDE_CODE: Record<Side, number> = { buy: 0, sell: 1 };
 /** Sums stay exact Numbers below this; an entry that would pass it is written out first. */
 const LIMIT = 2 ** 52;
-/** Entries kept in memory before they are written (bounded memory on any file). */
-const MAX_ENTRIES = 50_000;
+/** Day entries kept in memory before they are written (bounded memory on any file). */
+const MAX_DAYS = 50_000;
+/** Month entries kept across day write-outs (a month's entries are written once, not at every write-out of its days). */
+const MAX_MONTHS = 200_000;
 
 /** An entry's columns in its slot: the key (carrier, side, source, day or month, status, reason, rate) then the sums. */
 const F_CARRIER = 0;
@@ -37,9 +39,13 @@ const FIELDS = 13;
  * numeric keys: (carrier, side, source, period) then (rate, status, reason).
  */
 class Slots {
-  readonly v = new Float64Array(MAX_ENTRIES * FIELDS);
+  readonly v: Float64Array;
   private readonly index = new Map<number, Map<number, number>>();
   size = 0;
+
+  constructor(private readonly capacity: number) {
+    this.v = new Float64Array(capacity * FIELDS);
+  }
 
   /** The slot of a key, made (zeroed) if new; −1 when full. */
   slot(carrierId: number, side: number, source: number, period: number, status: number, reason: number, rateId: number): number {
@@ -50,7 +56,7 @@ class Slots {
     if (!byRate) this.index.set(outer, (byRate = new Map()));
     const found = byRate.get(inner);
     if (found !== undefined) return found;
-    if (this.size >= MAX_ENTRIES) return -1;
+    if (this.size >= this.capacity) return -1;
     const k = this.size++;
     byRate.set(inner, k);
     const v = this.v;
@@ -97,8 +103,8 @@ const UPSERT = (table: 'cdr_daily' | 'cdr_monthly', period: 'day' | 'month'): st
  * edges, instead of millions of calls.
  */
 export class DailyTotals {
-  private readonly days = new Slots();
-  private readonly months = new Slots();
+  private readonly days = new Slots(MAX_DAYS);
+  private readonly months = new Slots(MAX_MONTHS);
   private readonly upsert;
   private readonly upsertMonth;
 
@@ -120,7 +126,7 @@ export class DailyTotals {
     const sideCode = SIDE_CODE[side];
     let k = this.days.slot(carrierId, sideCode, source, day, status, reason, rateId);
     if (k < 0) {
-      this.flush();
+      this.flushDays();
       k = this.days.slot(carrierId, sideCode, source, day, status, reason, rateId);
     }
     const v = this.days.v;
@@ -149,6 +155,12 @@ export class DailyTotals {
 
   /** Writes what is held (call at the end, inside the writer's transaction). */
   flush(): void {
+    this.flushDays();
+    this.flushMonths();
+  }
+
+  /** Writes the day entries and adds them to the month entries. */
+  private flushDays(): void {
     const d = this.days.v;
     let monthOf = -1;
     let month = 0;
@@ -177,7 +189,6 @@ export class DailyTotals {
       for (let f = F_CALLS; f < FIELDS; f++) mv[mo + f] = mv[mo + f]! + d[o + f]!;
     }
     this.days.clear();
-    this.flushMonths();
   }
 
   private flushMonths(): void {

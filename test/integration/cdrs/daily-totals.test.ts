@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,7 +104,31 @@ describe('per-day totals', () => {
     ok(await ws.engine.dispatch('cdrs.import', { file: a, carrier: 'V', source: 'carrier' }));
     fresh();
     ok(await ws.engine.dispatch('cdrs.import', { file: b, carrier: 'V', source: 'own' }));
-    expect(ok(await ws.engine.dispatch('cdrs.import', { file: a, carrier: 'V', source: 'carrier' })).duplicates).toBe(600);
+    const again = ok(await ws.engine.dispatch('cdrs.import', { file: a, carrier: 'V', source: 'carrier' }));
+    expect(again.duplicates).toBe(600);
+    // The report counts what was stored: nothing, though the reader rated all 600.
+    expect(again.rating[0]).toMatchObject({ rated: 0, free: 0, unrated: { 'no rate': 0, 'closed code': 0, blocked: 0, 'invalid number': 0 } });
+    expect(e8(again.rating[0]!.amount)).toBe(0n);
+    fresh();
+    // Half old calls, half new: the report and the totals count the new half only.
+    const c = join(ws.dir, 'c.csv');
+    callsFile(c, 500, 3);
+    writeFileSync(c, readFileSync(a, 'utf8').split('\n').slice(0, 301).join('\n') + '\n' + readFileSync(c, 'utf8').split('\n').slice(1).join('\n'));
+    const mixed = ok(await ws.engine.dispatch('cdrs.import', { file: c, carrier: 'V', source: 'carrier' }));
+    expect([mixed.rowsRead, mixed.duplicates, mixed.imported]).toEqual([800, 300, 500]);
+    const stored = (() => {
+      const db = new Database(ws.dbPath, { readonly: true });
+      try {
+        return db.prepare(`SELECT count(*) FILTER (WHERE buy_status = 0) AS rated, count(*) FILTER (WHERE buy_status = 1) AS free,
+            count(*) FILTER (WHERE buy_status = 2) AS unrated, coalesce(sum(CASE WHEN buy_status = 0 THEN buy_amount_e8 END), 0) AS amount
+          FROM cdrs WHERE import_id = ?`).safeIntegers(true).get(mixed.importId) as { rated: bigint; free: bigint; unrated: bigint; amount: bigint };
+      } finally {
+        db.close();
+      }
+    })();
+    const r = mixed.rating[0]!;
+    expect([r.rated, r.free, Object.values(r.unrated).reduce((x, y) => x + y, 0)]).toEqual([Number(stored.rated), Number(stored.free), Number(stored.unrated)]);
+    expect(e8(r.amount)).toBe(stored.amount);
     fresh();
 
     const deck2 = join(ws.dir, 'v2.csv');
@@ -150,6 +174,41 @@ describe('per-day totals', () => {
     const all = ok(await ws.engine.dispatch('cdrs.summary', { carrier: 'V', source: 'own', side: 'buy' }));
     expect(all.totals.calls).toBe(400);
     expect(all.unrated.map((u) => u.reason).sort()).toEqual(['closed code', 'invalid number', 'no rate']);
+  });
+});
+
+describe('a file with more day entries than the reader sums at once', () => {
+  it('reports and totals exactly what is stored', async () => {
+    ok(await ws.engine.dispatch('carriers.create', { name: 'V', settings: { roles: 'vendor', timezone: 'UTC' } }));
+    // 2,000 prefixes and 90,000 calls over 50 days (February and March): some 60,000 (day, rate) entries, past the 50,000 the reader holds.
+    const deck = join(ws.dir, 'wide.csv');
+    writeFileSync(deck, ['Code,Destination,Rate,Effective Date,Billing Increment',
+      ...Array.from({ length: 2000 }, (_, i) => `44${1000 + i},Dest ${i},0.0${String(100 + (i % 900)).padStart(3, '0')},2026-01-01,60/60`)].join('\n') + '\n');
+    ok(await ws.engine.dispatch('decks.import', { file: deck, carrier: 'V', side: 'buy', received: '2025-12-01' }));
+    const r = rnd(11);
+    const lines = ['call_id,start,called,duration,disposition'];
+    for (let i = 0; i < 90_000; i++) {
+      const t = new Date(Date.UTC(2026, 1, 1) + Math.floor((i / 90_000) * 50 * 86_400_000)).toISOString().slice(0, 19).replace('T', ' ');
+      const answered = r() > 0.15;
+      lines.push(`w-${i},${t},44${1000 + Math.floor(r() * 2000)}${String(Math.floor(r() * 1e6)).padStart(6, '0')},${answered ? 1 + Math.floor(r() * 600) : 0},${answered ? 'ANSWERED' : 'NO ANSWER'}`);
+    }
+    const file = join(ws.dir, 'wide-calls.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const report = ok(await ws.engine.dispatch('cdrs.import', { file, carrier: 'V', source: 'own' }));
+    const days = fresh();
+    expect(days.length).toBeGreaterThan(50_000);
+    const db = new Database(ws.dbPath, { readonly: true });
+    try {
+      const stored = db.prepare(`SELECT count(*) FILTER (WHERE buy_status = 0) AS rated, count(*) FILTER (WHERE buy_status = 1) AS free,
+          count(*) FILTER (WHERE buy_status = 2) AS unrated, coalesce(sum(CASE WHEN buy_status = 0 THEN buy_amount_e8 END), 0) AS amount FROM cdrs`)
+        .safeIntegers(true).get() as { rated: bigint; free: bigint; unrated: bigint; amount: bigint };
+      const got = report.rating[0]!;
+      expect([got.rated, got.free, Object.values(got.unrated).reduce((x, y) => x + y, 0)]).toEqual([Number(stored.rated), Number(stored.free), Number(stored.unrated)]);
+      expect(got.rated + got.free).toBe(90_000);
+      expect(e8(got.amount)).toBe(stored.amount);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -2,6 +2,7 @@
  * One benchmark case in a fresh process, so its peak RSS is its own. Prints one JSON line.
  * Usage: node --import tsx bench/case.ts CASE DB [FILE] [OUT]
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '../core/engine.ts';
 import { normaliseNumber } from '../core/rates/normalise-number.ts';
@@ -18,7 +19,38 @@ async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { 
   return r.data;
 }
 
+/**
+ * CPU time per thread (Linux /proc, sampled every 250 ms, so a thread that ends keeps its last
+ * reading): the engine's thread apart, the busiest other thread (a worker) and all the rest (V8's
+ * helpers, libuv's pool). Shows which side of a two-thread case is its limit.
+ */
+function threadCpu(): () => { mainCpuMs: number; workerCpuMs: number; otherCpuMs: number } | null {
+  if (!existsSync('/proc/self/task')) return () => null;
+  const seen = new Map<string, number>();
+  const sample = (): void => {
+    for (const id of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        seen.set(id, (Number(f[11]) + Number(f[12])) * (1000 / 100));
+      } catch {
+        // The thread ended between listing and reading.
+      }
+    }
+  };
+  const timer = setInterval(sample, 250);
+  timer.unref();
+  return () => {
+    sample();
+    clearInterval(timer);
+    const main = seen.get(String(process.pid)) ?? 0;
+    const others = [...seen].filter(([id]) => id !== String(process.pid)).map(([, ms]) => ms).sort((a, b) => b - a);
+    return { mainCpuMs: main, workerCpuMs: others[0] ?? 0, otherCpuMs: others.slice(1).reduce((a, b) => a + b, 0) };
+  };
+}
+
 let result: Record<string, unknown> = {};
+const cpu = threadCpu();
 const t0 = performance.now();
 switch (name) {
   case 'baseline': {
@@ -123,6 +155,7 @@ switch (name) {
     throw new Error(`unknown case ${name}`);
 }
 const ms = performance.now() - t0;
+if (name.startsWith('cdr-')) Object.assign(result, cpu());
 if ('perSecond' in result) result.perSecond = Math.round((Number(result.rows) / ms) * 1000);
 if (name === 'cdr-rerate') result.perSecond = Math.round((Number(result.calls) / ms) * 1000);
 engine.close();

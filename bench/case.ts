@@ -21,10 +21,10 @@ async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { 
 
 /**
  * CPU time per thread (Linux /proc, sampled every 250 ms, so a thread that ends keeps its last
- * reading): the engine's thread apart, the busiest other thread (a worker) and all the rest (V8's
- * helpers, libuv's pool). Shows which side of a two-thread case is its limit.
+ * reading): the engine's thread apart, the two busiest other threads (the workers) and all the
+ * rest (V8's helpers, libuv's pool). Shows which thread of a multi-threaded case is its limit.
  */
-function threadCpu(): () => { mainCpuMs: number; workerCpuMs: number; otherCpuMs: number } | null {
+function threadCpu(): () => { mainCpuMs: number; workersCpuMs: number[]; otherCpuMs: number } | null {
   if (!existsSync('/proc/self/task')) return () => null;
   const seen = new Map<string, number>();
   const sample = (): void => {
@@ -45,7 +45,7 @@ function threadCpu(): () => { mainCpuMs: number; workerCpuMs: number; otherCpuMs
     clearInterval(timer);
     const main = seen.get(String(process.pid)) ?? 0;
     const others = [...seen].filter(([id]) => id !== String(process.pid)).map(([, ms]) => ms).sort((a, b) => b - a);
-    return { mainCpuMs: main, workerCpuMs: others[0] ?? 0, otherCpuMs: others.slice(1).reduce((a, b) => a + b, 0) };
+    return { mainCpuMs: main, workersCpuMs: others.slice(0, 2), otherCpuMs: others.slice(2).reduce((a, b) => a + b, 0) };
   };
 }
 

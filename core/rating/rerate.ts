@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ParsedArgs, RatingRunReport } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
@@ -10,6 +8,7 @@ import type { EngineContext } from '../context.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { VersionedRateTable } from '../rates/versioned-table.ts';
 import { isoInstant, parseInstant } from '../time/parse-date.ts';
+import { poolThreads, runRangePool } from '../util/range-pool.ts';
 import { changeOf, rerateRange, type ChangeBatch, type RangeResult, type RerateSpec } from './rerate-range.ts';
 
 export function periodArgs(text: string | undefined, zone: string, flag: string): number | undefined {
@@ -87,104 +86,40 @@ export async function runRating(ctx: EngineContext, args: ParsedArgs<'rating.run
 type WorkerReply =
   | { type: 'rerate-changes'; batch: ChangeBatch }
   | { type: 'rerate-page'; calls: number }
-  | { type: 'rerate-end'; result: RangeResult }
-  | { type: 'error'; error: { code: string; message: string; details?: Record<string, unknown> } };
+  | { type: 'rerate-end'; result: RangeResult };
 
 /**
  * Splits ids 1…maxId into ranges and runs them on two worker threads, each taking the next range
  * when it has finished one; their changed calls are applied here (in the open transaction) as
  * they come. A worker that cannot start leaves its ranges to the other one, or to this thread.
  */
-function rerateOnWorkers(
+async function rerateOnWorkers(
   workerPath: string, dbPath: string, spec: RerateSpec, maxId: number, tally: SideTally, apply: (b: ChangeBatch) => void,
   progress: (calls: number) => void, signal: AbortSignal, cancelled: () => TrunklineError, fallback: (lo: number, hi: number) => Promise<RangeResult>,
 ): Promise<number> {
-  const threads = Math.max(1, Math.min(2, availableParallelism()));
   // About eight ranges per thread, so one that finishes early takes more (TRUNKLINE_RERATE_RANGE: the least ids in a range).
-  const span = Math.max(Number(process.env.TRUNKLINE_RERATE_RANGE ?? 100_000), Math.ceil(maxId / (threads * 8)));
+  const span = Math.max(Number(process.env.TRUNKLINE_RERATE_RANGE ?? 100_000), Math.ceil(maxId / (poolThreads() * 8)));
   const ranges: [number, number][] = [];
   for (let lo = 1; lo <= maxId; lo += span) ranges.push([lo, Math.min(maxId + 1, lo + span)]);
-  return new Promise<number>((resolve, reject) => {
-    const workers: Worker[] = [];
-    const done = new Array<number>(threads).fill(0);
-    const current = new Array<number>(threads).fill(0);
-    let running = 0;
-    let settled = false;
-    let calls = 0;
-    const finish = (e: unknown): void => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
-      if (e === null) resolve(calls);
-      else reject(e);
-    };
-    const onAbort = (): void => finish(cancelled());
-    signal.addEventListener('abort', onAbort);
-    const next = (w: Worker, k: number): void => {
-      const range = ranges.shift();
-      given[k] = range ?? null;
-      if (!range) {
-        retired.add(w);
-        running--;
-        void w.terminate();
-        if (running === 0) finish(null);
-        return;
+  let calls = 0;
+  const add = (r: RangeResult): void => {
+    tally.merge(r.tally);
+    calls += r.calls;
+  };
+  await runRangePool<WorkerReply>({
+    workerPath, resourceLimits: { maxOldGenerationSizeMb: 256 }, ranges, what: 're-rating', signal, cancelled, progress,
+    fallback: async (lo, hi) => add(await fallback(lo, hi)),
+    start: (w, lo, hi) => w.postMessage({ type: 'rerate', dbPath, spec, lo, hi }),
+    onMessage: (m, from) => {
+      if (m.type === 'rerate-changes') {
+        apply(m.batch);
+        from.worker.postMessage({ type: 'rerate-ack' });
+      } else if (m.type === 'rerate-page') from.page(m.calls);
+      else {
+        add(m.result);
+        from.rangeDone(m.result.calls);
       }
-      w.postMessage({ type: 'rerate', dbPath, spec, lo: range[0], hi: range[1] });
-      current[k] = 0;
-    };
-    const heard = new Array<boolean>(threads).fill(false);
-    const given = new Array<[number, number] | null>(threads).fill(null);
-    const retired = new Set<Worker>();
-    // A thread that cannot start (it said nothing yet, so wrote nothing) hands its range back; when
-    // none can, the rest is read on this thread.
-    const lost = (w: Worker, k: number, e: Error): void => {
-      if (settled || retired.has(w)) return;
-      if (heard[k]) {
-        finish(new TrunklineError('INTERNAL_ERROR', `a re-rating thread stopped: ${e.message}`));
-        return;
-      }
-      retired.add(w);
-      running--;
-      if (given[k]) ranges.unshift(given[k]!);
-      if (running > 0) return;
-      void (async () => {
-        for (let range = ranges.shift(); range; range = ranges.shift()) {
-          const r = await fallback(range[0], range[1]);
-          tally.merge(r.tally);
-          calls += r.calls;
-        }
-      })().then(() => finish(null), finish);
-    };
-    for (let k = 0; k < threads; k++) {
-      const w = new Worker(workerPath, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
-      workers.push(w);
-      running++;
-      w.on('message', (m: WorkerReply) => {
-        if (settled) return;
-        heard[k] = true;
-        try {
-          if (m.type === 'rerate-changes') {
-            apply(m.batch);
-            w.postMessage({ type: 'rerate-ack' });
-          } else if (m.type === 'rerate-page') {
-            current[k] = m.calls;
-            progress(done.reduce((a, b) => a + b, 0) + current.reduce((a, b) => a + b, 0));
-          } else if (m.type === 'rerate-end') {
-            tally.merge(m.result.tally);
-            calls += m.result.calls;
-            done[k]! += m.result.calls;
-            current[k] = 0;
-            next(w, k);
-          } else finish(new TrunklineError(m.error.code as never, m.error.message, m.error.details));
-        } catch (e) {
-          finish(e);
-        }
-      });
-      w.on('error', (e) => lost(w, k, e));
-      w.on('exit', (code) => lost(w, k, new Error(`exited (${code}) before its range was done`)));
-      next(w, k);
-    }
+    },
   });
+  return calls;
 }

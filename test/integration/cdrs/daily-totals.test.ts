@@ -263,9 +263,9 @@ describe('the re-rate on worker threads', () => {
       return;
     }
     const { createEngine } = await import('../../../core/engine.ts');
-    const run = async (parallelFrom: string) => {
+    const run = async (parallelFrom: string, workerPath = worker) => {
       const w2 = openWorkspace();
-      const engine = createEngine({ dbPath: join(w2.dir, 'x.db'), importWorker: worker, clock: () => Date.parse('2026-03-10T00:00:00Z') });
+      const engine = createEngine({ dbPath: join(w2.dir, 'x.db'), importWorker: workerPath, clock: () => Date.parse('2026-03-10T00:00:00Z') });
       const before = process.env.TRUNKLINE_RERATE_PARALLEL_FROM;
       try {
         // Single-thread import; only the re-rate differs between the two runs.
@@ -304,5 +304,17 @@ describe('the re-rate on worker threads', () => {
     expect(threaded.first.changed).toBeGreaterThan(0);
     expect(threaded.again.changed).toBe(0);
     expect(threaded).toEqual(single);
+    // Workers that cannot start hand their ranges back: the re-rate runs on this thread, the same.
+    const dir = openWorkspace();
+    try {
+      const broken = join(dir.dir, 'broken-worker.mjs');
+      writeFileSync(broken, 'throw new Error("this worker cannot start");\n');
+      process.env.TRUNKLINE_RERATE_RANGE = '1000';
+      const fellBack = await run('1', broken);
+      expect(fellBack).toEqual(single);
+    } finally {
+      delete process.env.TRUNKLINE_RERATE_RANGE;
+      dir.cleanup();
+    }
   });
 });

@@ -139,16 +139,4 @@ export function pushRow(b: RowBatch, c: ParsedCdr, key: number, filing: number, 
 
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-/** One side's rating of row i, as stored (null: no leg or not rated). */
-export function sideOf(b: RowBatch, i: number, side: 'buy' | 'sell'): StoredRating | null {
-  const base = i * NUMS + (side === 'buy' ? O_BUY : O_SELL);
-  const n = b.nums;
-  if (Number.isNaN(n[base]!)) return null;
-  const big = b.bigX60?.[`${i}:${side === 'buy' ? 'b' : 's'}`];
-  return {
-    status: n[base]!, reason: num(n[base + 1]!), rateId: num(n[base + 2]!), billedS: n[base + 3]!, amountE8: num(n[base + 4]!),
-    exactX60: big === undefined ? n[base + 5]! : BigInt(big),
-  };
-}
-
 export { num as nullableNumber };

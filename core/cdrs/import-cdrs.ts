@@ -10,6 +10,7 @@ import { decodeText, guessDelimiter } from '../excel/read-table.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { isValidZone, isoInstant } from '../time/parse-date.ts';
 import { csvField } from '../util/csv.ts';
+import { wholeUtf8Length } from '../util/utf8.ts';
 import { detectCdrFormat } from './detect-format.ts';
 import { createCdrParser } from './formats.ts';
 import { carrierLegs, TrunkMap } from './legs.ts';
@@ -26,13 +27,16 @@ function sniff(path: string, label: string): { text: string; delimiter: string; 
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
-    const n = readSync(fd, buf, 0, SNIFF_BYTES, 0);
-    if (n === 0) throw new TrunklineError('DECK_EMPTY', `${label}: the file is empty`, { file: label });
+    const read = readSync(fd, buf, 0, SNIFF_BYTES, 0);
+    if (read === 0) throw new TrunklineError('DECK_EMPTY', `${label}: the file is empty`, { file: label });
+    // A file that goes on may be cut inside a UTF-8 character: without it, an ASCII head followed by
+    // one would be taken for Windows-1252 (the cut character is not valid UTF-8).
+    const n = read === SNIFF_BYTES ? wholeUtf8Length(buf) : read;
     const decoded = decodeText(buf.subarray(0, n), label);
     let text = decoded.text;
     const crOnly = !text.includes('\n') && text.includes('\r');
     if (crOnly) text = text.replaceAll('\r', '\n');
-    if (n === SNIFF_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+    if (read === SNIFF_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
     return { text, delimiter: guessDelimiter(text), encoding: decoded.encoding, crOnly };
   } finally {
     closeSync(fd);

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -6,6 +7,7 @@ import type { Carrier, Side } from '../api/contract.ts';
 import { TrunklineError } from '../api/errors.ts';
 import type { Db } from '../db/open.ts';
 import { hash53 } from '../util/hash52.ts';
+import { endsWholeUtf8 } from '../util/utf8.ts';
 import { MAX_COLUMNS, MAX_LINE_CHARS } from '../excel/read-table.ts';
 import { CsvRecords } from './csv-records.ts';
 import { createCdrParser, type CdrFormat } from './formats.ts';
@@ -183,9 +185,19 @@ export class CdrProducer {
     });
     // UTF-8 is decoded strictly: a file that turns into another encoding after its first 64 KB is refused.
     const decoder = new TextDecoder(spec.encoding, { fatal: spec.encoding === 'utf-8' });
+    // Most CDR files are ASCII: a UTF-8 piece that is all ASCII (checked by SIMD) is copied as
+    // one-byte text, where the decoder would convert it to UTF-16 and back. Only once the decoder
+    // has seen the file's start (its BOM) and when it holds no unfinished character.
+    const asciiFast = spec.encoding === 'utf-8';
+    let decoderClean = false;
     const decode = (bytes: Buffer | undefined, stream: boolean): string => {
       try {
-        const text = bytes ? decoder.decode(bytes, { stream }) : decoder.decode();
+        let text: string;
+        if (bytes && asciiFast && decoderClean && isAscii(bytes)) text = bytes.toString('latin1');
+        else {
+          text = bytes ? decoder.decode(bytes, { stream }) : decoder.decode();
+          decoderClean = bytes !== undefined && endsWholeUtf8(bytes);
+        }
         return spec.crOnly ? text.replaceAll('\r', '\n') : text;
       } catch {
         throw new TrunklineError('FILE_UNREADABLE', `${spec.file}: the text after line ${row.toLocaleString('en-US')} is not UTF-8 like the lines before it (two encodings mixed in one file); save the file as UTF-8`, { file: spec.file, row });

@@ -219,7 +219,7 @@ export class CdrWriter {
       if (mask & M_BUY) k = putSide(p, k, b, i, o + O_BUY, 'b');
       if (mask & M_SELL) k = putSide(p, k, b, i, o + O_SELL, 's');
     }
-    const info = stmt.run(p);
+    const info = stmt.run(...p);
     const before = this.lastId;
     if (info.changes > 0) this.lastId = Number(info.lastInsertRowid);
     if (info.changes === n) {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CsvRecords, type CsvProblem, type CsvRecord } from '../../../core/cdrs/csv-records.ts';
+import { endsWholeUtf8, wholeUtf8Length } from '../../../core/util/utf8.ts';
 import { err, ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
 
 /**
@@ -82,6 +83,71 @@ describe('CDR files in the encodings and line ends they come in', () => {
     expect(e.code).toBe('FILE_UNREADABLE');
     expect(e.message).toMatch(/not UTF-8/);
     expect(stored()).toEqual([]);
+  });
+
+  // ASCII pieces of a UTF-8 file skip the decoder: a character cut by a 64 KiB piece's end must still
+  // be joined whole, and a BOM is still dropped.
+  it.each([['é', ''], ['✓', ''], ['😀', ''], ['✓', '\ufeff']])('UTF-8 characters cut by the reader\'s pieces (%s) are read whole %s', async (ch, bom) => {
+    const bytesOf = (s: string): number => Buffer.byteLength(s, 'utf8');
+    const chLen = bytesOf(ch);
+    const lines: string[] = [];
+    const expected: string[] = [];
+    let at = bytesOf(bom + HEAD + '\n');
+    let n = 0;
+    const add = (id: string): void => {
+      const line = `${id},2026-11-02 09:15:02,441632960100,447700900123,125,ANSWERED\n`;
+      lines.push(line);
+      expected.push(id);
+      at += bytesOf(line);
+    };
+    // Boundaries 1..6 × 64 KiB; at each, the character starts 1..len−1 bytes before it (cut inside it).
+    for (let k = 1; k <= 6; k++) {
+      const boundary = k * 65536;
+      const cut = 1 + (k % (chLen - 1));
+      while (at < boundary - 200) add(`A-${n++}`);
+      const pad = boundary - cut - at - bytesOf(`W-${n}-`);
+      add(`W-${n++}-${'x'.repeat(pad)}${ch}y`);
+    }
+    while (at < 7 * 65536 + 100) add(`A-${n++}`);
+    const file = join(ws.dir, 'cut.csv');
+    writeFileSync(file, Buffer.from(bom + HEAD + '\n' + lines.join(''), 'utf8'));
+    const r = ok(await ws.engine.dispatch('cdrs.import', { file, carrier: 'V', source: 'carrier' }));
+    expect(r.imported).toBe(expected.length);
+    expect(stored().map((c) => c.call_id).sort()).toEqual(expected.sort());
+    expect(expected.filter((id) => id.includes(ch))).toHaveLength(6);
+  });
+
+  it('a UTF-8 character cut short before ASCII text is refused where it is, not at the end of the file', async () => {
+    const lines = [HEAD];
+    for (let i = 0; i < 1000; i++) lines.push(`A-${i},2026-11-02 09:15:02,441632960100,447700900123,125,ANSWERED`);
+    const head = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    // The first two of the three bytes of "✓", ending the reader's first 64 KiB piece; ASCII after.
+    const cut = Buffer.from('✓', 'utf8').subarray(0, 2);
+    const padTo = 65536 - head.length - cut.length;
+    const bad = Buffer.concat([Buffer.from('B-1-' + 'x'.repeat(padTo - 4), 'utf8'), cut]);
+    const tail: string[] = [',2026-11-02 09:15:02,441632960100,447700900123,125,ANSWERED'];
+    for (let i = 0; i < 3000; i++) tail.push(`C-${i},2026-11-02 09:15:02,441632960100,447700900123,125,ANSWERED`);
+    const file = join(ws.dir, 'cut-short.csv');
+    writeFileSync(file, Buffer.concat([head, bad, Buffer.from(tail.join('\n') + '\n', 'utf8')]));
+    expect(head.length + bad.length).toBe(65536);
+    const e = err(await ws.engine.dispatch('cdrs.import', { file, carrier: 'V', source: 'carrier' }));
+    expect(e.code).toBe('FILE_UNREADABLE');
+    expect(e.message).toMatch(/after line (9\d\d|1,0\d\d) is not UTF-8/);
+    expect(stored()).toEqual([]);
+  });
+
+  it('tells whether bytes end on a whole UTF-8 character', () => {
+    const b = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+    expect(endsWholeUtf8(b(''))).toBe(true);
+    expect(endsWholeUtf8(b('abc'))).toBe(true);
+    for (const ch of ['é', '✓', '😀']) {
+      const whole = b(`ab${ch}`);
+      expect(endsWholeUtf8(whole)).toBe(true);
+      for (let cut = 1; cut < Buffer.byteLength(ch); cut++) {
+        expect(endsWholeUtf8(whole.subarray(0, 2 + cut))).toBe(false);
+        expect(wholeUtf8Length(whole.subarray(0, 2 + cut))).toBe(2);
+      }
+    }
   });
 
   it('a header and no calls is refused', async () => {

@@ -11,7 +11,8 @@ import { prng } from './generate.ts';
 
 const [name, db, file, out] = process.argv.slice(2);
 const clock = () => Date.parse('2026-10-25T00:00:00Z');
-const engine = createEngine({ dbPath: db!, clock });
+// As the CLI runs (writeAlone); TRUNKLINE_BENCH_SHARED=1 measures the app's import, through the WAL.
+const engine = createEngine({ dbPath: db!, clock, writeAlone: process.env.TRUNKLINE_BENCH_SHARED !== '1' });
 
 async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
   const r = await p;

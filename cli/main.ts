@@ -433,7 +433,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       }
       return await runServer(served, call.serve.port, io);
     }
-    engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn'), importWorker: bundledWorker() });
+    // One command, then the process ends: a CDR import may hold the workspace alone when no one else has it open.
+    engine = createEngine({ dbPath, log: streamLogger(io.err, verbose ? 'info' : 'warn'), importWorker: bundledWorker(), writeAlone: true });
     if (call.demo) {
       const { seedDemo } = await import('./demo.ts');
       return await seedDemo(engine, io.out, json);

@@ -18,6 +18,8 @@ export interface EngineContext {
   dbPath: string;
   /** The built CDR reader worker, when there is one (see core/cdrs/produce.ts); null: imports read on the engine's thread. */
   importWorker: string | null;
+  /** CDR imports may hold the workspace alone (see EngineOptions.writeAlone). */
+  writeAlone: boolean;
   carriers: CarriersRepo;
   decks: DecksRepo;
   rates: RatesRepo;

@@ -44,6 +44,13 @@ export interface EngineOptions {
    * this thread writes. Default: TRUNKLINE_IMPORT_WORKER, else dist/ under the working folder; false: never.
    */
   importWorker?: string | false;
+  /**
+   * A CDR import of one carrier's file may hold the workspace alone, without the WAL, when no other
+   * connection has it open (core/db/open.ts writeAlone): faster, but a program that opens the
+   * workspace meanwhile waits for it. For one-command runs (the CLI); the app and `serve` leave it
+   * off, so their other screens and jobs keep reading while an import runs.
+   */
+  writeAlone?: boolean;
 }
 
 function findImportWorker(option: string | false | undefined): string | null {
@@ -180,7 +187,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
   };
   const ctx: EngineContext = {
-    db, dbPath: options.dbPath, importWorker: findImportWorker(options.importWorker), ...repositories(db), clock, log, actor: options.actor ?? defaultActor(), jobs: new Jobs(emit),
+    db, dbPath: options.dbPath, importWorker: findImportWorker(options.importWorker), writeAlone: options.writeAlone ?? false, ...repositories(db), clock, log, actor: options.actor ?? defaultActor(), jobs: new Jobs(emit),
   };
   return {
     dbPath: options.dbPath,

@@ -6,6 +6,7 @@ import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
 import { SOURCE_CODE } from '../db/cdrs-repo.ts';
+import { writeAlone } from '../db/open.ts';
 import { decodeText, guessDelimiter } from '../excel/read-table.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { isValidZone, isoInstant } from '../time/parse-date.ts';
@@ -100,6 +101,10 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
 
   // The import writes only its own carrier's and import's ids: checking them per row costs time, not safety.
   ctx.db.pragma('foreign_keys = OFF');
+  // A file of one carrier: its reader loads that carrier's decks before any call is written, so the
+  // import can hold the workspace alone (see writeAlone). A switch-wide file's reader loads a
+  // carrier's deck when its trunk first appears, which a writer holding the file alone would block.
+  const alone = carrier && ctx.writeAlone ? writeAlone(ctx.db) : null;
   ctx.db.exec('BEGIN IMMEDIATE');
   try {
     const importId = ctx.cdrs.startImport({
@@ -211,6 +216,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
     throw e;
   } finally {
+    alone?.back();
     ctx.db.pragma('foreign_keys = ON');
     if (rejects) await new Promise<void>((r) => rejects!.end(() => r()));
   }

@@ -118,6 +118,10 @@ export class CdrProducer {
     const trunks = carrier ? null : new TrunkMap(spec.carriers);
     const hasDeck = this.db.prepare('SELECT 1 FROM deck_imports WHERE carrier_id = ? AND side = ? LIMIT 1');
     const raters = new RaterCache(this.db, (id, side) => hasDeck.get(id, side) !== undefined);
+    // A named carrier's decks are loaded before the first call is read: the writer may then hold the
+    // workspace alone (writeAlone) and nothing more is read from it here.
+    if (fixedLegs?.vendor) raters.get(fixedLegs.vendor, 'buy');
+    if (fixedLegs?.customer) raters.get(fixedLegs.customer, 'sell');
     const hash = createHash('sha256');
     let batch = newBatch(this.pool.pop());
     let problems: ProblemRow[] = [];

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { BIN, ensureCliBuilt, runCli } from '../helpers/cli.ts';
  * Two processes on one workspace, as people run them: the app (here `trunkline serve`, the same
  * engine over HTTP) open all day while a CLI script imports. Readers are never blocked by a
  * writer (WAL); writers take turns within the busy timeout; past it the answer is DB_BUSY, never
- * a crash.
+ * a crash. A CLI import that finds no one else on the workspace writes it alone (no WAL, twice
+ * as little written): a program that comes meanwhile waits, then is told DB_BUSY.
  */
 let dir: string;
 let db: string;
@@ -129,4 +130,86 @@ describe('the app (trunkline serve) and a CLI import on one workspace', () => {
       holder.close();
     }
   }, 60_000);
+});
+
+describe('a CLI import with the workspace to itself', () => {
+  let aloneDir: string;
+  let aloneDb: string;
+  let big: string;
+  const run = (args: string[], env: Record<string, string> = {}) => runCli(['--db', aloneDb, '--json', ...args], { cwd: aloneDir, env });
+  const journalMode = (): string => {
+    const d = new Database(aloneDb);
+    try {
+      expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
+      return d.pragma('journal_mode', { simple: true }) as string;
+    } finally {
+      d.close();
+    }
+  };
+
+  beforeAll(async () => {
+    ensureCliBuilt();
+    aloneDir = mkdtempSync(join(tmpdir(), 'trunkline-alone-'));
+    aloneDb = join(aloneDir, 'ws.db');
+    const rows = baseDeck(20_000, 8);
+    const aloneDeck = join(aloneDir, 'deck.csv');
+    await writeDeckCsv(aloneDeck, rows);
+    // Enough calls to outgrow the page cache: the import then holds the file's exclusive lock.
+    big = join(aloneDir, 'big.csv');
+    await writeAsteriskCdrs(big, 400_000, rows, 9);
+    expect((await run(['carriers', 'add', 'Alone', '--roles', 'vendor'])).code).toBe(0);
+    expect((await run(['decks', 'import', aloneDeck, '--carrier', 'Alone', '--side', 'buy', '--received', '2026-09-20'])).code).toBe(0);
+  }, 180_000);
+
+  afterAll(() => rmSync(aloneDir, { recursive: true, force: true }));
+
+  it('writes without the WAL; a program that opens the workspace meanwhile reads or is told DB_BUSY (exit 3), never crashes; then the workspace is back in WAL', async () => {
+    const importing = run(['cdrs', 'import', big, '--carrier', 'Alone', '--source', 'own']);
+    let done = false;
+    void importing.then(() => (done = true));
+    let sawJournal = false;
+    let busy = 0;
+    let reads = 0;
+    while (!done) {
+      sawJournal ||= existsSync(`${aloneDb}-journal`);
+      const r = await run(['carriers', 'list'], { TRUNKLINE_BUSY_TIMEOUT_MS: '200' });
+      if (done) break;
+      if (r.code === 3) {
+        expect(JSON.parse(r.stdout).error.code).toBe('DB_BUSY');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        busy++;
+      } else {
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        reads++;
+      }
+    }
+    const imported = await importing;
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((JSON.parse(imported.stdout) as { imported: number }).imported).toBe(400_000);
+    console.log(`[concurrency] during a 400k-CDR CLI import alone: ${reads} reads got through (before it held the file), ${busy} were told DB_BUSY`);
+    expect(sawJournal).toBe(true);
+    expect(busy).toBeGreaterThan(0);
+    expect(journalMode()).toBe('wal');
+    expect(existsSync(`${aloneDb}-journal`)).toBe(false);
+    // And the app opened afterwards reads and writes as always.
+    expect((await run(['carriers', 'add', 'After'])).code).toBe(0);
+  }, 300_000);
+
+  it('an import that fails after writing much leaves the workspace exactly as it was, back in WAL', async () => {
+    const d0 = new Database(aloneDb, { readonly: true });
+    const before = d0.prepare('SELECT count(*) AS calls, (SELECT count(*) FROM cdr_imports) AS imports, (SELECT count(*) FROM cdr_daily) AS days FROM cdrs').get();
+    d0.close();
+    const bad = join(aloneDir, 'bad-at-end.csv');
+    rmSync(bad, { force: true });
+    await writeAsteriskCdrs(bad, 300_000, baseDeck(20_000, 8), 10);
+    appendFileSync(bad, '"x","y","z"\n');
+    const r = await run(['cdrs', 'import', bad, '--carrier', 'Alone', '--source', 'own']);
+    expect(r.code, r.stdout).not.toBe(0);
+    expect(JSON.parse(r.stdout).error.code).toBe('CDR_PARSE_ERROR');
+    expect(journalMode()).toBe('wal');
+    const d1 = new Database(aloneDb, { readonly: true });
+    expect(d1.prepare('SELECT count(*) AS calls, (SELECT count(*) FROM cdr_imports) AS imports, (SELECT count(*) FROM cdr_daily) AS days FROM cdrs').get()).toEqual(before);
+    d1.close();
+    expect(existsSync(`${aloneDb}-journal`)).toBe(false);
+  }, 300_000);
 });

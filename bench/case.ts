@@ -2,8 +2,9 @@
  * One benchmark case in a fresh process, so its peak RSS is its own. Prints one JSON line.
  * Usage: node --import tsx bench/case.ts CASE DB [FILE] [OUT]
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { createEngine } from '../core/engine.ts';
 import { normaliseNumber } from '../core/rates/normalise-number.ts';
 import { RateTable } from '../core/rates/rate-table.ts';
@@ -21,31 +22,55 @@ async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { 
 }
 
 /**
- * CPU time per thread (Linux /proc, sampled every 250 ms, so a thread that ends keeps its last
- * reading): the engine's thread apart, the two busiest other threads (the workers) and all the
- * rest (V8's helpers, libuv's pool). Shows which thread of a multi-threaded case is its limit.
+ * CPU time per thread (Linux /proc), sampled every 100 ms by a sampler thread of its own (the
+ * engine's thread is too busy to run a timer on time, so a worker that ended kept a stale reading):
+ * the engine's thread apart, the two busiest other threads (the workers) and all the rest (V8's
+ * helpers, libuv's pool), the sampler excluded. Shows which thread of a multi-threaded case is its limit.
  */
-function threadCpu(): () => { mainCpuMs: number; workersCpuMs: number[]; otherCpuMs: number } | null {
-  if (!existsSync('/proc/self/task')) return () => null;
-  const seen = new Map<string, number>();
-  const sample = (): void => {
-    for (const id of readdirSync('/proc/self/task')) {
-      try {
-        const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        seen.set(id, (Number(f[11]) + Number(f[12])) * (1000 / 100));
-      } catch {
-        // The thread ended between listing and reading.
-      }
+const SAMPLER = `
+const { workerData } = require('node:worker_threads');
+const { readdirSync, readFileSync } = require('node:fs');
+const ids = new Int32Array(workerData.sab, 0, 64);
+const ms = new Float64Array(workerData.sab, 256, 64);
+const self = String(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+const sample = () => {
+  for (const id of readdirSync('/proc/self/task')) {
+    if (id === self) continue;
+    let stat;
+    try { stat = readFileSync('/proc/self/task/' + id + '/stat', 'utf8'); } catch { continue; }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = (Number(f[11]) + Number(f[12])) * 10;
+    let k = 0;
+    while (k < 64 && ids[k] !== 0 && ids[k] !== Number(id)) k++;
+    if (k === 64) continue;
+    ids[k] = Number(id);
+    ms[k] = cpu;
+  }
+};
+setInterval(sample, 100);
+require('node:worker_threads').parentPort.on('message', () => { sample(); require('node:worker_threads').parentPort.postMessage('done'); });
+`;
+
+function threadCpu(): () => Promise<{ mainCpuMs: number; workersCpuMs: number[]; otherCpuMs: number } | null> {
+  if (!existsSync('/proc/self/task')) return async () => null;
+  const sab = new SharedArrayBuffer(256 + 64 * 8);
+  const sampler = new Worker(SAMPLER, { eval: true, workerData: { sab } });
+  sampler.unref();
+  return async () => {
+    await new Promise((resolve) => {
+      sampler.once('message', resolve);
+      sampler.postMessage('sample');
+    });
+    await sampler.terminate();
+    const ids = new Int32Array(sab, 0, 64);
+    const ms = new Float64Array(sab, 256, 64);
+    let main = 0;
+    const others: number[] = [];
+    for (let k = 0; k < 64 && ids[k] !== 0; k++) {
+      if (ids[k] === process.pid) main = ms[k]!;
+      else others.push(ms[k]!);
     }
-  };
-  const timer = setInterval(sample, 250);
-  timer.unref();
-  return () => {
-    sample();
-    clearInterval(timer);
-    const main = seen.get(String(process.pid)) ?? 0;
-    const others = [...seen].filter(([id]) => id !== String(process.pid)).map(([, ms]) => ms).sort((a, b) => b - a);
+    others.sort((a, b) => b - a);
     return { mainCpuMs: main, workersCpuMs: others.slice(0, 2), otherCpuMs: others.slice(2).reduce((a, b) => a + b, 0) };
   };
 }
@@ -156,7 +181,7 @@ switch (name) {
     throw new Error(`unknown case ${name}`);
 }
 const ms = performance.now() - t0;
-if (name.startsWith('cdr-')) Object.assign(result, cpu());
+if (name.startsWith('cdr-')) Object.assign(result, await cpu());
 if ('perSecond' in result) result.perSecond = Math.round((Number(result.rows) / ms) * 1000);
 if (name === 'cdr-rerate') result.perSecond = Math.round((Number(result.calls) / ms) * 1000);
 engine.close();

@@ -9,6 +9,7 @@
 export interface CsvRecord {
   /** The file line the record starts on (1-based). */
   line: number;
+  /** Reused for the next record (no array per call): copy what is kept after onRecord returns. */
   cells: string[];
 }
 
@@ -27,6 +28,9 @@ export class CsvRecords {
   private line = 1;
   /** A record too long to keep: its characters are skipped up to its end. */
   private skipping: { line: number; chars: number; head: string } | null = null;
+  /** The cells of plain lines, and the record handed out: reused for every line. */
+  private readonly scratch: string[] = [];
+  private readonly record: CsvRecord = { line: 0, cells: this.scratch };
 
   constructor(
     private readonly delimiter: string,
@@ -83,9 +87,9 @@ export class CsvRecords {
         continue;
       }
       // Most lines: every field plain or plainly quoted ("…" with no quote inside), on this one line.
-      const fast = end === pos ? EMPTY : plainCells(buf, pos, end, dc);
+      const fast = end === pos ? EMPTY : plainCells(buf, pos, end, dc, this.scratch);
       if (fast) {
-        if (fast.length > 0) this.onRecord({ line, cells: fast });
+        if (fast.length > 0) this.emit(line, fast);
         pos = nl + 1;
         line++;
         continue;
@@ -107,7 +111,7 @@ export class CsvRecords {
         pos = n;
         break;
       }
-      this.onRecord({ line, cells: r.cells });
+      this.emit(line, r.cells);
       line += r.lines;
       pos = r.next;
     }
@@ -117,6 +121,13 @@ export class CsvRecords {
       this.skipping = { line, chars: this.buf.length, head: this.buf.slice(0, 60) };
       this.buf = '';
     }
+  }
+
+  private emit(line: number, cells: string[]): void {
+    const r = this.record;
+    r.line = line;
+    r.cells = cells;
+    this.onRecord(r);
   }
 
   private tooLong(line: number, chars: number, text: string): void {
@@ -130,30 +141,33 @@ const EMPTY: string[] = [];
  * The fields of the line buf[pos, end) when each is plain (taken as written, up to the delimiter)
  * or plainly quoted ("…" with no quote inside, then the delimiter or the line's end); null when one
  * is not (a doubled quote, text after a closing quote, a quote that runs past the line), which the
- * character state machine then reads. Fields are found with indexOf, never char by char.
+ * character state machine then reads. Fields are found with indexOf, never char by char, and
+ * written into `cells` (reused line after line; its length set to this line's count).
  */
-function plainCells(buf: string, pos: number, end: number, dc: number): string[] | null {
-  const cells: string[] = [];
+function plainCells(buf: string, pos: number, end: number, dc: number, cells: string[]): string[] | null {
   const d = String.fromCharCode(dc);
   let p = pos;
+  let k = 0;
   for (;;) {
     if (buf.charCodeAt(p) === QUOTE && p < end) {
       const q = buf.indexOf('"', p + 1);
       if (q < 0 || q >= end) return null;
-      cells.push(buf.slice(p + 1, q));
-      if (q + 1 === end) return cells;
+      cells[k++] = buf.slice(p + 1, q);
+      if (q + 1 === end) break;
       if (buf.charCodeAt(q + 1) !== dc) return null;
       p = q + 2;
     } else {
       const c = buf.indexOf(d, p);
       if (c < 0 || c >= end) {
-        cells.push(buf.slice(p, end));
-        return cells;
+        cells[k++] = buf.slice(p, end);
+        break;
       }
-      cells.push(buf.slice(p, c));
+      cells[k++] = buf.slice(p, c);
       p = c + 1;
     }
   }
+  if (cells.length !== k) cells.length = k;
+  return cells;
 }
 
 /**

@@ -36,29 +36,50 @@ const FIELDS = 13;
 
 /**
  * Entries in flat slots (no object per entry: a CDR import can hold one per call), found by two
- * numeric keys: (carrier, side, source, period) then (rate, status, reason).
+ * numeric keys, (carrier, side, source, period) and (rate, status, reason), in an open-addressing
+ * hash table of slot numbers (two nested Maps cost a hash-map walk each per call).
  */
 class Slots {
   readonly v: Float64Array;
-  private readonly index = new Map<number, Map<number, number>>();
+  private readonly outerKey: Float64Array;
+  private readonly innerKey: Float64Array;
+  /** Slot + 1 per bucket, 0 when empty; linear probing, at most half full. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
   size = 0;
 
   constructor(private readonly capacity: number) {
     this.v = new Float64Array(capacity * FIELDS);
+    this.outerKey = new Float64Array(capacity);
+    this.innerKey = new Float64Array(capacity);
+    let buckets = 1024;
+    while (buckets < capacity * 2) buckets *= 2;
+    this.table = new Int32Array(buckets);
+    this.mask = buckets - 1;
   }
 
   /** The slot of a key, made (zeroed) if new; −1 when full. */
   slot(carrierId: number, side: number, source: number, period: number, status: number, reason: number, rateId: number): number {
-    // Periods stay below 2^20 (year 4840), statuses −1…2 and reasons 0…4 in 3 bits each.
+    // Periods stay below 2^20 (year 4840), statuses −1…2 and reasons 0…4 in 3 bits each: both keys are integers below 2^53.
     const outer = ((carrierId * 2 + side) * 2 + source) * 1_048_576 + period;
     const inner = rateId * 64 + (status + 1) * 8 + reason;
-    let byRate = this.index.get(outer);
-    if (!byRate) this.index.set(outer, (byRate = new Map()));
-    const found = byRate.get(inner);
-    if (found !== undefined) return found;
+    let h = Math.imul((outer | 0) ^ Math.imul((outer / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b)
+      ^ Math.imul((inner | 0) ^ Math.imul((inner / 4294967296) | 0, 0xc2b2ae35), 0x27d4eb2f);
+    h ^= h >>> 15;
+    const table = this.table;
+    const mask = this.mask;
+    let b = h & mask;
+    for (;;) {
+      const at = table[b]!;
+      if (at === 0) break;
+      if (this.outerKey[at - 1] === outer && this.innerKey[at - 1] === inner) return at - 1;
+      b = (b + 1) & mask;
+    }
     if (this.size >= this.capacity) return -1;
     const k = this.size++;
-    byRate.set(inner, k);
+    table[b] = k + 1;
+    this.outerKey[k] = outer;
+    this.innerKey[k] = inner;
     const v = this.v;
     const o = k * FIELDS;
     v[o + F_CARRIER] = carrierId; v[o + F_SIDE] = side; v[o + F_SOURCE] = source; v[o + F_PERIOD] = period;
@@ -68,7 +89,7 @@ class Slots {
   }
 
   clear(): void {
-    this.index.clear();
+    if (this.size > 0) this.table.fill(0);
     this.size = 0;
   }
 }

@@ -113,9 +113,14 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     });
     // Each leg's totals are counted as its calls are stored (duplicates excluded), not summed again afterwards.
     const tallies = { buy: new Map<number, SideTally>(), sell: new Map<number, SideTally>() };
+    // The last tally asked for, per side: a file's calls mostly have the same legs (no map look-up per call).
+    const recent = { buy: null as SideTally | null, sell: null as SideTally | null };
     const tally = (id: number, side: Side): SideTally => {
+      const l = recent[side];
+      if (l !== null && l.carrierId === id) return l;
       let t = tallies[side].get(id);
       if (!t) tallies[side].set(id, (t = new SideTally(id, side, byId.get(id)!.rounding)));
+      recent[side] = t;
       return t;
     };
     if (fixedLegs?.vendor) tally(fixedLegs.vendor.id, 'buy');

@@ -221,7 +221,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
     throw e;
   } finally {
-    alone?.back();
+    if (alone && !alone.back()) ctx.log.warn('the workspace stays in rollback-journal mode until it is next opened (another program was reading it)', { file });
     ctx.db.pragma('foreign_keys = ON');
     if (rejects) await new Promise<void>((r) => rejects!.end(() => r()));
   }

@@ -92,7 +92,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
  * it runs, others wait for it (up to the busy timeout). Returns null, and changes nothing, when
  * another connection has the workspace open (the write then goes through the WAL as always).
  */
-export function writeAlone(db: Db): { back(): void } | null {
+export function writeAlone(db: Db): { back(): boolean } | null {
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') return null;
   const wait = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
@@ -104,12 +104,12 @@ export function writeAlone(db: Db): { back(): void } | null {
     db.pragma(`busy_timeout = ${wait}`);
   }
   return {
+    /** Back to the WAL; false when a reader that came meanwhile held on past the busy timeout (the next open goes back). */
     back() {
-      // Waits (the busy timeout) for a reader that came meanwhile; if it cannot, the next open goes back to the WAL.
       try {
-        db.pragma('journal_mode = WAL');
+        return db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
       } catch {
-        /* left in rollback mode: a sound workspace, back in WAL at its next open */
+        return false;
       }
     },
   };

@@ -6,7 +6,7 @@ import { TrunklineError, problemsError, type Problem } from '../api/errors.ts';
 import { requireCarrier } from '../carriers/handlers.ts';
 import type { EngineContext } from '../context.ts';
 import { SOURCE_CODE } from '../db/cdrs-repo.ts';
-import { writeAlone } from '../db/open.ts';
+import { backgroundSync, writeAlone } from '../db/open.ts';
 import { decodeText, guessDelimiter } from '../excel/read-table.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import { isValidZone, isoInstant } from '../time/parse-date.ts';
@@ -105,6 +105,9 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
   // import can hold the workspace alone (see writeAlone). A switch-wide file's reader loads a
   // carrier's deck when its trunk first appears, which a writer holding the file alone would block.
   const alone = carrier && ctx.writeAlone ? writeAlone(ctx.db) : null;
+  // Alone, the import's pages go straight to the file: the kernel writes them out as the import goes
+  // (every 64 batches, about 45 MB), not all at the commit's sync (0.85 s of a 10M-call import's end).
+  const syncing = alone ? backgroundSync(ctx.dbPath, 64) : null;
   ctx.db.exec('BEGIN IMMEDIATE');
   try {
     const importId = ctx.cdrs.startImport({
@@ -181,6 +184,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
       if (problemCount === 0 || rejects) writer.addBatch(b);
       if (previous && !writer.holds(previous)) release(previous);
       previous = b;
+      syncing?.tick();
       job.progress('importing', rowsRead);
       if (job.signal.aborted) throw new TrunklineError('JOB_CANCELLED', 'the CDR import was cancelled; nothing was written');
     };
@@ -221,6 +225,7 @@ export async function importCdrs(ctx: EngineContext, args: ParsedArgs<'cdrs.impo
     if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
     throw e;
   } finally {
+    await syncing?.close();
     if (alone && !alone.back()) ctx.log.warn('the workspace stays in rollback-journal mode until it is next opened (another program was reading it)', { file });
     ctx.db.pragma('foreign_keys = ON');
     if (rejects) await new Promise<void>((r) => rejects!.end(() => r()));

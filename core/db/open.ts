@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { existsSync, fdatasync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TrunklineError } from '../api/errors.ts';
@@ -111,6 +111,39 @@ export function writeAlone(db: Db): { back(): boolean } | null {
       } catch {
         return false;
       }
+    },
+  };
+}
+
+/**
+ * Has the kernel write a file's pages out now and then while a long write goes on (an fdatasync on
+ * libuv's thread pool, never on the caller's thread), so the commit's own sync at the end does not
+ * wait for all of them at once. Only an earlier durability: it changes nothing SQLite relies on, and
+ * a failure (a system where a read-only handle cannot be synced) only turns it off.
+ */
+export function backgroundSync(path: string, every: number): { tick(): void; close(): Promise<void> } {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    fd = null;
+  }
+  let ticks = 0;
+  let running: Promise<void> | null = null;
+  return {
+    tick() {
+      if (fd === null || running !== null || ++ticks % every !== 0) return;
+      const handle = fd;
+      running = new Promise<void>((resolve) => fdatasync(handle, (e) => {
+        if (e) fd = null;
+        running = null;
+        resolve();
+      }));
+    },
+    async close() {
+      if (running) await running;
+      if (fd !== null) closeSync(fd);
+      fd = null;
     },
   };
 }

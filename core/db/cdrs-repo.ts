@@ -1,7 +1,7 @@
 import type { CdrImportRecord, CdrSource } from '../api/contract.ts';
 import { isoInstant } from '../time/parse-date.ts';
 import type { Statement } from 'better-sqlite3';
-import { NUMS, nullableNumber, O_ANSWERED, O_BUY, O_CHARGE, O_CUSTOMER, O_DURATION, O_FILING, O_KEY, O_SELL, O_START, O_VENDOR, STRS, textOf, type RowBatch } from '../cdrs/row-batch.ts';
+import { NUMS, nullableNumber, O_ANSWERED, O_BUY, O_CALLED_NUM, O_CALLING_NUM, O_CHARGE, O_CUSTOMER, O_DURATION, O_FILING, O_KEY, O_SELL, O_START, O_VENDOR, STRS, textOf, type RowBatch } from '../cdrs/row-batch.ts';
 import type { Db } from './open.ts';
 
 export const SOURCE_CODE: Record<CdrSource, number> = { own: 0, carrier: 1 };
@@ -106,10 +106,14 @@ const M_CUSTOMER = 16;
 const M_VENDOR = 32;
 const M_BUY = 64;
 const M_SELL = 128;
+/** Some row's calling (called) number is not an integer's exact text (see O_CALLING_NUM): that column is bound as text. */
+const M_CALLING_TEXT = 256;
+const M_CALLED_TEXT = 512;
 
 function rowSql(mask: number, source: number, importId: number): string {
   const q = (bit: number, n = 1): string => Array(n).fill(mask & bit ? '?' : 'NULL').join(', ');
-  return `(?, ${source}, ${importId}, ?, ?, ${q(M_CALL_ID)}, ?, ?, ?, ?, ${q(M_INGRESS)}, ${q(M_EGRESS)}, ${q(M_CHARGE)}, ${q(M_CUSTOMER)}, ${q(M_VENDOR)}, ${q(M_BUY, 6)}, ${q(M_SELL, 6)})`;
+  const number = (bit: number): string => (mask & bit ? '?' : 'CAST(? AS INTEGER)');
+  return `(?, ${source}, ${importId}, ?, ?, ${q(M_CALL_ID)}, ${number(M_CALLING_TEXT)}, ${number(M_CALLED_TEXT)}, ?, ?, ${q(M_INGRESS)}, ${q(M_EGRESS)}, ${q(M_CHARGE)}, ${q(M_CUSTOMER)}, ${q(M_VENDOR)}, ${q(M_BUY, 6)}, ${q(M_SELL, 6)})`;
 }
 
 /** One side's six columns of row i from `base` in its numbers, into p from k; returns the next k. */
@@ -210,7 +214,9 @@ export class CdrWriter {
       const o = i * NUMS;
       p[k++] = nums[o + O_FILING]; p[k++] = nums[o + O_START]; p[k++] = nums[o + O_KEY];
       if (mask & M_CALL_ID) p[k++] = textOf(b, i, 0);
-      p[k++] = textOf(b, i, 1); p[k++] = textOf(b, i, 2); p[k++] = nums[o + O_DURATION]; p[k++] = nums[o + O_ANSWERED];
+      p[k++] = mask & M_CALLING_TEXT ? textOf(b, i, 1) : nums[o + O_CALLING_NUM];
+      p[k++] = mask & M_CALLED_TEXT ? textOf(b, i, 2) : nums[o + O_CALLED_NUM];
+      p[k++] = nums[o + O_DURATION]; p[k++] = nums[o + O_ANSWERED];
       if (mask & M_INGRESS) p[k++] = textOf(b, i, 3);
       if (mask & M_EGRESS) p[k++] = textOf(b, i, 4);
       if (mask & M_CHARGE) p[k++] = nullableNumber(nums[o + O_CHARGE]!);

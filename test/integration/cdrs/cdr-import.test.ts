@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { count, err, ok, openWorkspace, ROOT, type Workspace } from '../../helpers/workspace.ts';
 
@@ -86,6 +87,28 @@ describe('CDR import: formats detected, calls stored and rated', () => {
     expect(again.duplicates).toBe(first.imported);
     expect(again.warnings.join(' ')).toContain('already stored');
     expect(count(ws.dbPath, 'cdrs')).toBe(first.imported);
+  });
+
+  it('calling and called numbers are stored as the text written, whether or not they are plain integers', async () => {
+    await vendor('Vendor');
+    const odd = ['0', '0044207', '+442071234567', '123456789012345', '1234567890123456', '99999999999999999999', '4420 7123', 'sip:4420@gw', '00', '9'];
+    // 130 plain numbers (whole statements of integers), then the odd ones among plain ones (statements of text).
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < 130; i++) pairs.push([String(441632960100 + i), String(447700900000 + i * 7)]);
+    for (const [i, o] of odd.entries()) pairs.push([o, String(447700900000 + i)], [String(12025550100 + i), o]);
+    const file = join(ws.dir, 'numbers.csv');
+    writeFileSync(file, 'Call ID,Start Time,A Number,B Number,Duration\n'
+      + pairs.map(([a, b], i) => `n${i},2026-03-02 09:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},"${a}","${b}",60`).join('\n') + '\n');
+    const r = ok(await ws.engine.dispatch('cdrs.import', { file, carrier: 'Vendor', source: 'carrier' }));
+    expect(r.imported).toBe(pairs.length);
+    const db = new Database(ws.dbPath, { readonly: true });
+    try {
+      const stored = db.prepare('SELECT typeof(calling) AS tc, calling, typeof(called) AS td, called FROM cdrs ORDER BY start_ms').all() as { tc: string; calling: string; td: string; called: string }[];
+      expect(stored.map((s) => [s.calling, s.called])).toEqual(pairs);
+      expect(new Set(stored.flatMap((s) => [s.tc, s.td]))).toEqual(new Set(['text']));
+    } finally {
+      db.close();
+    }
   });
 
   it('a file with a bad row fails whole and writes nothing; --skip-bad-rows keeps the good rows and a rejects file', async () => {

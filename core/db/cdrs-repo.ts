@@ -137,7 +137,8 @@ function rowMask(b: RowBatch, i: number): number {
   const t = i * STRS;
   return (e[t]! >= 0 ? M_CALL_ID : 0) | (e[t + 3]! >= 0 ? M_INGRESS : 0) | (e[t + 4]! >= 0 ? M_EGRESS : 0)
     | (Number.isNaN(n[o + O_CHARGE]!) ? 0 : M_CHARGE) | (Number.isNaN(n[o + O_CUSTOMER]!) ? 0 : M_CUSTOMER) | (Number.isNaN(n[o + O_VENDOR]!) ? 0 : M_VENDOR)
-    | (Number.isNaN(n[o + O_BUY]!) ? 0 : M_BUY) | (Number.isNaN(n[o + O_SELL]!) ? 0 : M_SELL);
+    | (Number.isNaN(n[o + O_BUY]!) ? 0 : M_BUY) | (Number.isNaN(n[o + O_SELL]!) ? 0 : M_SELL)
+    | (Number.isNaN(n[o + O_CALLING_NUM]!) ? M_CALLING_TEXT : 0) | (Number.isNaN(n[o + O_CALLED_NUM]!) ? M_CALLED_TEXT : 0);
 }
 
 /** Told about each call that was stored (not a duplicate): row i of batch b. */
@@ -237,7 +238,10 @@ export class CdrWriter {
         const b = this.pendingB[i]!;
         const row = this.pendingI[i]!;
         const o = row * NUMS;
-        const id = this.find.get(b.nums[o + O_FILING], this.source, b.nums[o + O_START], b.nums[o + O_KEY]) as number;
+        const id = this.find.get(b.nums[o + O_FILING], this.source, b.nums[o + O_START], b.nums[o + O_KEY]) as number | undefined;
+        // OR IGNORE also skips a row that breaks a NOT NULL: a row neither stored now nor already there
+        // is a fault of ours, never a duplicate (the import fails whole instead of losing the call).
+        if (id === undefined) throw new Error(`a call was not stored (row ${row + 1} of its batch, start ${b.nums[o + O_START]}): a value the table refuses`);
         if (id > before && !claimed.has(id)) {
           claimed.add(id);
           this.inserted++;

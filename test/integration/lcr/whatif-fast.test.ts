@@ -12,17 +12,7 @@ import { rebuildDailyTotals } from '../../../core/cdrs/daily.ts';
 import { whatIf } from '../../../core/lcr/whatif.ts';
 import { ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
 import { referenceWhatIf } from './whatif-reference.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../helpers/prng.ts';
 
 const OCT = Date.parse('2026-10-01T00:00:00Z');
 const NOV = Date.parse('2026-11-01T00:00:00Z');

@@ -8,17 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VersionedRateTable, R_STRIDE, R_FROM, R_TO, R_RATE, R_FEE, R_ID, I_FIRST, I_NEXT, I_MIN, I_GRACE, I_KIND } from '../../../core/rates/versioned-table.ts';
 import { ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../helpers/prng.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-10-01T00:00:00Z');

@@ -70,7 +70,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     if (!options.readonly) {
       // A new workspace gets 16 KiB pages (SQLite's default is 4 KiB): its big writes are appends of
       // wide calls and deck rows, which with four times fewer pages to fill, split and write insert
-      // 10-15 % faster (27-column calls with their indexes: 3.5 against 3.1 us a call). Only an empty
+      // 10-15 % faster (27-column calls with their indexes: 3.2 against 3.6 us a call). Only an empty
       // file takes it (before the WAL and the first table); an existing workspace keeps its own.
       if (!hasTables) db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');

@@ -12,7 +12,7 @@ import { rebuildDailyTotals } from '../../../core/cdrs/daily.ts';
 import { whatIf } from '../../../core/lcr/whatif.ts';
 import { ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
 import { referenceWhatIf } from './whatif-reference.ts';
-import { prng } from '../../helpers/prng.ts';
+import { prng } from '../../../bench/generate.ts';
 
 const OCT = Date.parse('2026-10-01T00:00:00Z');
 const NOV = Date.parse('2026-11-01T00:00:00Z');

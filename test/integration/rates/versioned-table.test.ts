@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VersionedRateTable, R_STRIDE, R_FROM, R_TO, R_RATE, R_FEE, R_ID, I_FIRST, I_NEXT, I_MIN, I_GRACE, I_KIND } from '../../../core/rates/versioned-table.ts';
 import { ok, openWorkspace, type Workspace } from '../../helpers/workspace.ts';
-import { prng } from '../../helpers/prng.ts';
+import { prng } from '../../../bench/generate.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-10-01T00:00:00Z');
